@@ -1,0 +1,21 @@
+using System.Text.Json.Nodes;
+
+namespace Flujo.Definition;
+
+/// <summary>A processor, validator or agent named by its registration name, with its own parameters.</summary>
+public sealed class ComponentReference
+{
+    public ComponentReference() { }
+
+    public ComponentReference(string name, JsonObject? parameters = null)
+    {
+        Name = name;
+        Parameters = parameters ?? new JsonObject();
+    }
+
+    /// <summary>The name the component is registered under.</summary>
+    public string Name { get; set; } = string.Empty;
+
+    /// <summary>Parameters given to this use of the component only (never shared across steps).</summary>
+    public JsonObject Parameters { get; set; } = new();
+}

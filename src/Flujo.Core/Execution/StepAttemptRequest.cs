@@ -1,0 +1,23 @@
+using System.Text.Json.Nodes;
+using Flujo.Definition;
+
+namespace Flujo.Execution;
+
+/// <summary>Everything one attempt needs: it is the activity input, so it is plain serialisable data.</summary>
+public sealed class StepAttemptRequest
+{
+    public string RunId { get; init; } = string.Empty;
+
+    public AgentStepDefinition Step { get; init; } = new();
+
+    /// <summary>The rendered step input (the same for the primary and its fallbacks).</summary>
+    public JsonNode? Input { get; init; }
+
+    /// <summary>1-based.</summary>
+    public int Attempt { get; init; } = 1;
+
+    /// <summary>Plugin feedback from the previous attempt, fed into this attempt's input.</summary>
+    public string? Feedback { get; init; }
+
+    public JsonObject Context { get; init; } = new();
+}

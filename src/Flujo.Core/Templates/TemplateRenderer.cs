@@ -1,0 +1,93 @@
+using System.Collections.Concurrent;
+using System.Globalization;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Fluid;
+using Fluid.Values;
+
+namespace Flujo.Templates;
+
+/// <summary>
+/// Renders step input templates (Liquid, via Fluid). Deterministic: the clock is the caller's (the orchestration's),
+/// so the orchestrator may render. Parsed templates are cached.
+/// </summary>
+public static class TemplateRenderer
+{
+    private static readonly FluidParser Parser = new();
+    private static readonly ConcurrentDictionary<string, IFluidTemplate> Cache = new(StringComparer.Ordinal);
+    private static readonly TemplateOptions Options = CreateOptions();
+
+    private static TemplateOptions CreateOptions()
+    {
+        var options = new TemplateOptions { CultureInfo = CultureInfo.InvariantCulture, TimeZone = TimeZoneInfo.Utc };
+        return options;
+    }
+
+    /// <summary>Checks the syntax of a template; returns the parser's message, or null when it parses.</summary>
+    public static string? TryParse(string template)
+    {
+        if (Cache.ContainsKey(template)) return null;
+        if (Parser.TryParse(template, out var parsed, out var error))
+        {
+            Cache.TryAdd(template, parsed);
+            return null;
+        }
+        return error;
+    }
+
+    /// <summary>
+    /// Renders <paramref name="template"/>. Text that is a JSON object or array becomes that JSON; any other text stays a string.
+    /// </summary>
+    /// <exception cref="TemplateRenderException">The template does not parse or fails to render.</exception>
+    public static JsonNode? Render(string template, TemplateData data, DateTimeOffset now)
+    {
+        var parsed = Cache.GetOrAdd(template, static source =>
+            Parser.TryParse(source, out var t, out var error) ? t : throw new TemplateRenderException($"Template does not parse: {error}"));
+
+        var context = new TemplateContext(Options) { Now = () => now };
+        context.SetValue("input", ToFluid(data.Input));
+        context.SetValue("previous", ToFluid(data.Previous));
+        context.SetValue("context", ToFluid(data.Context));
+        var steps = new Dictionary<string, object?>(StringComparer.Ordinal);
+        foreach (var (name, output) in data.StepOutputs)
+            steps[name] = new Dictionary<string, object?> { ["output"] = ToPlain(output) };
+        context.SetValue("steps", FluidValue.Create(steps, Options));
+
+        string text;
+        try
+        {
+            text = parsed.Render(context, NullEncoder.Default);
+        }
+        catch (Exception ex)
+        {
+            throw new TemplateRenderException($"Template failed to render: {ex.Message}", ex);
+        }
+
+        var trimmed = text.AsSpan().Trim();
+        if (trimmed.Length > 1 && (trimmed[0] == '{' && trimmed[^1] == '}' || trimmed[0] == '[' && trimmed[^1] == ']'))
+        {
+            try { return JsonNode.Parse(text); }
+            catch (JsonException) { }
+        }
+        return JsonValue.Create(text);
+    }
+
+    private static FluidValue ToFluid(JsonNode? node) => FluidValue.Create(ToPlain(node), Options);
+
+    /// <summary>JSON to the plain values Fluid understands: dictionaries, lists, strings, decimals, booleans.</summary>
+    internal static object? ToPlain(JsonNode? node) => node switch
+    {
+        null => null,
+        JsonObject obj => obj.ToDictionary(p => p.Key, p => ToPlain(p.Value), StringComparer.Ordinal),
+        JsonArray array => array.Select(ToPlain).ToList(),
+        JsonValue value => value.GetValueKind() switch
+        {
+            JsonValueKind.String => value.GetValue<string>(),
+            JsonValueKind.Number => value.TryGetValue(out decimal d) ? d : value.GetValue<double>(),
+            JsonValueKind.True => true,
+            JsonValueKind.False => false,
+            _ => null,
+        },
+        _ => null,
+    };
+}
