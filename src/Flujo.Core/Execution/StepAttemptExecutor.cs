@@ -85,7 +85,7 @@ public sealed class StepAttemptExecutor
                     Attempt = request.Attempt,
                     Parameters = (JsonObject)pluginRef.Parameters.DeepClone(),
                     Context = context,
-                }, cancellationToken);
+                }, cancellationToken) ?? PluginResult.Fail($"{pluginRef.Name} returned no result");
             }
             catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
             {
@@ -106,7 +106,8 @@ public sealed class StepAttemptExecutor
                 };
             }
 
-            if (verdict.ReplacesOutput) output = verdict.NewOutput;
+            // PluginResult's contract: NewOutput set on success replaces the output; ReplacesOutput also allows replacing with null.
+            if (verdict.ReplacesOutput || verdict.NewOutput is not null) output = verdict.NewOutput;
         }
 
         // 5. Validators: all run; invalid is final for this step (no retry).
@@ -123,7 +124,7 @@ public sealed class StepAttemptExecutor
                     Output = FlujoJson.Clone(output),
                     Parameters = (JsonObject)validatorRef.Parameters.DeepClone(),
                     Context = context,
-                }, cancellationToken);
+                }, cancellationToken) ?? ValidationResult.Invalid("returned no result");
             }
             catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
             {
@@ -155,20 +156,38 @@ public sealed class StepAttemptExecutor
         };
 
         if (step.Timeout is not { } timeout)
-            return await agent.InvokeAsync(agentRequest, cancellationToken);
+            return await agent.InvokeAsync(agentRequest, cancellationToken) ?? throw NoResponse(step);
 
         using var timeoutSource = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeoutSource.CancelAfter(timeout);
+        // Task.Run bounds an agent that blocks before returning its task; WaitAsync bounds one that ignores its token.
+        var call = Task.Run(() => agent.InvokeAsync(agentRequest, timeoutSource.Token), CancellationToken.None);
         try
         {
-            // WaitAsync also bounds agents that ignore their cancellation token.
-            return await agent.InvokeAsync(agentRequest, timeoutSource.Token).WaitAsync(timeout, cancellationToken);
+            return await call.WaitAsync(timeout, cancellationToken) ?? throw NoResponse(step);
         }
-        catch (Exception ex) when (ex is OperationCanceledException or TimeoutException && !cancellationToken.IsCancellationRequested)
+        catch (Exception ex) when (!cancellationToken.IsCancellationRequested && IsStepTimeout(ex, call, timeoutSource))
         {
+            // Tell an agent still running that its time is up, and observe whatever it ends with.
+            timeoutSource.Cancel();
+            _ = call.ContinueWith(static t => _ = t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
             throw new TimeoutException($"Step '{step.Name}' timed out after {FormatDuration(timeout)}.", ex);
         }
     }
+
+    /// <summary>
+    /// True when the step timeout ended the call: WaitAsync's own timeout, or the agent honouring the timed-out token.
+    /// A TimeoutException or cancellation the agent raises for its own reasons is an ordinary agent failure.
+    /// </summary>
+    private static bool IsStepTimeout(Exception ex, Task call, CancellationTokenSource timeoutSource) => ex switch
+    {
+        TimeoutException when !call.IsCompleted || !ReferenceEquals(call.Exception?.InnerException, ex) => true,
+        OperationCanceledException => timeoutSource.IsCancellationRequested,
+        _ => false,
+    };
+
+    private static InvalidOperationException NoResponse(AgentStepDefinition step) =>
+        new($"Agent '{step.Agent.Name}' returned no response.");
 
     /// <summary>The feedback loop: a text input carries the previous attempt's plugin feedback.</summary>
     internal static JsonNode? WithFeedback(JsonNode? input, string? feedback)
