@@ -3,7 +3,8 @@ namespace Flujo.Definition;
 /// <summary>A step that calls an agent: one attempt = prompt processors → agent → output processors → plugins → validators.</summary>
 public sealed class AgentStepDefinition : StepDefinition
 {
-    public override string Kind => "agent";
+    [System.Text.Json.Serialization.JsonIgnore]
+    public override string StepKind => "agent";
 
     /// <summary>The agent's registration name and this step's own parameters for it.</summary>
     public ComponentReference Agent { get; set; } = new();

@@ -14,7 +14,7 @@ public abstract class StepDefinition
 
     /// <summary>The step kind, as written in files (<c>agent</c>, ...).</summary>
     [JsonIgnore]
-    public abstract string Kind { get; }
+    public abstract string StepKind { get; }
 
     /// <summary>
     /// Liquid template rendering the step input over <c>input</c>, <c>previous</c>, <c>steps.&lt;name&gt;.output</c>

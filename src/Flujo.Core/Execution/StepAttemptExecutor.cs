@@ -171,7 +171,7 @@ public sealed class StepAttemptExecutor
             // Tell an agent still running that its time is up, and observe whatever it ends with.
             timeoutSource.Cancel();
             _ = call.ContinueWith(static t => _ = t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
-            throw new TimeoutException($"Step '{step.Name}' timed out after {FormatDuration(timeout)}.", ex);
+            throw new TimeoutException($"Step '{step.Name}' timed out after {Durations.Format(timeout)}.", ex);
         }
     }
 
@@ -216,7 +216,4 @@ public sealed class StepAttemptExecutor
 
     private static AttemptOutcome Fail(AttemptStatus status, string feedback, JsonNode? output, TokenUsage? tokens = null, decimal cost = 0) =>
         new() { Status = status, Feedback = feedback, Output = output, Tokens = tokens ?? TokenUsage.Zero, CostUsd = cost };
-
-    internal static string FormatDuration(TimeSpan span) =>
-        span.TotalSeconds >= 1 && span.Milliseconds == 0 ? $"{span.TotalSeconds:0.###}s" : $"{span.TotalMilliseconds:0}ms";
 }

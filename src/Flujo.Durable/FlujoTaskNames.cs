@@ -1,0 +1,11 @@
+namespace Flujo.Durable;
+
+/// <summary>The durable names Flujo registers (stable: renaming breaks runs in flight).</summary>
+public static class FlujoTaskNames
+{
+    /// <summary>The generic pipeline orchestrator; the pipeline comes in its input.</summary>
+    public const string PipelineOrchestrator = "FlujoPipeline";
+
+    /// <summary>One attempt of an agent step.</summary>
+    public const string AgentAttemptActivity = "FlujoAgentAttempt";
+}

@@ -1,0 +1,94 @@
+using System.Text.Json.Nodes;
+using Flujo.Context;
+using Flujo.Definition;
+using Flujo.Durable.Steps;
+using Flujo.Results;
+using Microsoft.DurableTask;
+using Microsoft.Extensions.Logging;
+
+namespace Flujo.Durable.Orchestration;
+
+/// <summary>
+/// One durable orchestration per run: a short loop over the steps, each delegated to the runner of its kind.
+/// The first failed step stops the run; usage limits are checked after every step; the custom status tracks progress.
+/// Deterministic: all I/O happens in activities.
+/// </summary>
+[DurableTask(FlujoTaskNames.PipelineOrchestrator)]
+public sealed class PipelineOrchestrator : TaskOrchestrator<PipelineRunInput, PipelineResult>
+{
+    private readonly StepRunnerRegistry _runners;
+
+    public PipelineOrchestrator() : this(StepRunnerRegistry.Default) { }
+
+    public PipelineOrchestrator(StepRunnerRegistry runners) => _runners = runners;
+
+    public override async Task<PipelineResult> RunAsync(TaskOrchestrationContext context, PipelineRunInput input)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        var pipeline = input.Pipeline;
+        var logger = context.CreateReplaySafeLogger<PipelineOrchestrator>();
+
+        var initialContext = pipeline.InitialContext is null ? new JsonObject() : (JsonObject)pipeline.InitialContext.DeepClone();
+        if (input.Context is not null) initialContext = ContextMerger.Merge(initialContext, input.Context);
+        var run = new RunState(input.Input ?? pipeline.DefaultInput?.DeepClone(), initialContext);
+        var schema = pipeline.ContextSchema is null ? null : ContextSchema.Compile(pipeline.ContextSchema);
+        var execution = new StepExecution(context, pipeline, run, _runners, schema);
+        var progress = new RunProgress { Pipeline = pipeline.Name, Version = pipeline.Version, TotalSteps = pipeline.Steps.Count };
+
+        var result = new PipelineResult
+        {
+            RunId = context.InstanceId,
+            Pipeline = pipeline.Name,
+            Version = pipeline.Version,
+            Status = RunStatus.Completed,
+        };
+
+        foreach (var step in pipeline.Steps)
+        {
+            progress.CurrentStep = step.Name;
+            context.SetCustomStatus(progress);
+
+            var stepResult = await execution.RunStepAsync(step);
+            run.Record(stepResult);
+            progress.StepsDone++;
+            progress.CostUsd = run.TotalCostUsd;
+            progress.Tokens = run.TotalTokens;
+
+            if (!stepResult.Success)
+            {
+                result.Status = RunStatus.Failed;
+                result.Error = $"Step '{step.Name}' failed: {stepResult.Feedback}";
+                break;
+            }
+
+            if (UsageGovernor.Check(pipeline.Limits, run.TotalCostUsd, run.TotalTokens) is { } breach)
+            {
+                result.Status = RunStatus.UsageLimitExceeded;
+                result.Error = breach;
+                break;
+            }
+        }
+
+        result.StepHistory = run.History;
+        result.Output = run.History.Count > 0 ? run.History[^1].Output : null;
+        result.TotalCostUsd = run.TotalCostUsd;
+        result.TotalTokens = run.TotalTokens;
+        result.FinalContext = run.Context;
+
+        progress.CurrentStep = null;
+        progress.Status = result.Status;
+        progress.Message = result.Error;
+        if (result.Status == RunStatus.Completed)
+        {
+            context.SetCustomStatus(progress);
+            logger.LogInformation("Run {RunId} of {Pipeline} completed after {Steps} steps", context.InstanceId, pipeline.Name, run.History.Count);
+            return result;
+        }
+
+        // A failed run must show as Failed in the monitor; its full result stays readable in the custom status.
+        progress.Result = result;
+        context.SetCustomStatus(progress);
+        logger.LogWarning("Run {RunId} of {Pipeline} ended {Status}: {Error}", context.InstanceId, pipeline.Name, result.Status, result.Error);
+        throw new PipelineRunFailedException(result.Error ?? "The run failed.");
+    }
+}

@@ -1,0 +1,19 @@
+using System.Text.Json.Nodes;
+using Flujo.Definition;
+
+namespace Flujo.Durable.Orchestration;
+
+/// <summary>
+/// The orchestration input. It carries a snapshot of the pipeline definition, so a run replays the pipeline it
+/// started with even when the file or deployment changes while it is in flight.
+/// </summary>
+public sealed class PipelineRunInput
+{
+    public PipelineDefinition Pipeline { get; set; } = new();
+
+    /// <summary>The run input (the pipeline's default input when the caller gave none).</summary>
+    public JsonNode? Input { get; set; }
+
+    /// <summary>Context given by the caller, merged over the pipeline's initial context.</summary>
+    public JsonObject? Context { get; set; }
+}

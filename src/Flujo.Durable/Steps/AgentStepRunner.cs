@@ -1,0 +1,67 @@
+using System.Text.Json.Nodes;
+using Flujo.Definition;
+using Flujo.Execution;
+using Flujo.Results;
+
+namespace Flujo.Durable.Steps;
+
+/// <summary>
+/// The retry loop of an agent step: one activity per attempt, durable-timer backoff between attempts, plugin
+/// feedback carried into the next attempt, cost and tokens summed over every attempt (SEMANTICS §2).
+/// </summary>
+public sealed class AgentStepRunner : IStepRunner
+{
+    public Type StepType => typeof(AgentStepDefinition);
+
+    public async Task<StepOutcome> RunAsync(StepDefinition definition, JsonNode? input, StepExecution execution)
+    {
+        var step = (AgentStepDefinition)definition;
+        var startedAt = execution.Now;
+        var tokens = TokenUsage.Zero;
+        var cost = 0m;
+        string? feedback = null;
+        AttemptOutcome? last = null;
+        var attempts = 0;
+
+        for (var attempt = 1; attempt <= step.MaxRetries + 1; attempt++)
+        {
+            if (attempt > 1)
+            {
+                var delay = step.Retry.DelayBeforeRetry(attempt - 1);
+                if (delay > TimeSpan.Zero) await execution.Orchestration.CreateTimer(delay, CancellationToken.None);
+            }
+
+            last = await execution.CallAgentAttemptAsync(new StepAttemptRequest
+            {
+                RunId = execution.Orchestration.InstanceId,
+                Step = step,
+                Input = input,
+                Attempt = attempt,
+                Feedback = feedback,
+                Context = execution.Run.Context,
+            });
+            attempts = attempt;
+            tokens += last.Tokens;
+            cost += last.CostUsd;
+
+            if (last.Succeeded || !last.IsRetryable) break;
+            feedback = last.RetryFeedback;
+        }
+
+        var result = new StepResult
+        {
+            Name = step.Name,
+            Success = last!.Succeeded,
+            // A validator's rejection keeps the output (SEMANTICS §2); other failures have none.
+            Output = last.Succeeded || last.Status == AttemptStatus.ValidationFailed ? last.Output : null,
+            Feedback = last.Feedback,
+            Attempts = attempts,
+            Tokens = tokens,
+            CostUsd = cost,
+            StartedAt = startedAt,
+            FinishedAt = execution.Now,
+        };
+        result.LatencyMs = (long)(result.FinishedAt - result.StartedAt).TotalMilliseconds;
+        return new StepOutcome(result, last.AllowsFallback);
+    }
+}

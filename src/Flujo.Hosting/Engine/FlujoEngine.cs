@@ -1,0 +1,76 @@
+using DurableTask.Core;
+using Flujo.Durable.Registration;
+using Flujo.Durable.Steps;
+using Flujo.Json;
+using Microsoft.DurableTask.Converters;
+using Microsoft.DurableTask.Testing.Sidecar;
+using Microsoft.DurableTask.Worker;
+using Microsoft.DurableTask.Worker.Shims;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using Flujo.Hosting.Runs;
+
+namespace Flujo.Hosting.Engine;
+
+/// <summary>
+/// The self-hosted engine: DurableTask.Core's <see cref="TaskHubWorker"/> running Flujo's orchestrator and
+/// activities through <see cref="DurableTaskShimFactory"/> over any <see cref="IOrchestrationService"/>
+/// (in memory by default). The same orchestrator code runs in the Azure Functions app.
+/// </summary>
+public sealed class FlujoEngine : IAsyncDisposable
+{
+    private readonly TaskHubWorker _worker;
+    private readonly IOrchestrationService _service;
+    private bool _disposed;
+
+    private FlujoEngine(TaskHubWorker worker, IOrchestrationService service, FlujoRunClient client)
+    {
+        _worker = worker;
+        _service = service;
+        Client = client;
+    }
+
+    /// <summary>Starts, queries and cancels runs on this engine's task hub.</summary>
+    public FlujoRunClient Client { get; }
+
+    /// <summary>Starts an engine on the in-memory Durable Task backend (runs vanish with the process).</summary>
+    public static Task<FlujoEngine> StartInMemoryAsync(IServiceProvider services, ILoggerFactory? loggerFactory = null)
+    {
+        loggerFactory ??= services.GetService<ILoggerFactory>() ?? NullLoggerFactory.Instance;
+        var service = new InMemoryOrchestrationService(loggerFactory);
+        return StartAsync(services, service, service, loggerFactory);
+    }
+
+    /// <summary>Starts an engine on any Durable Task backend.</summary>
+    public static async Task<FlujoEngine> StartAsync(IServiceProvider services, IOrchestrationService service, IOrchestrationServiceClient serviceClient, ILoggerFactory? loggerFactory = null)
+    {
+        loggerFactory ??= services.GetService<ILoggerFactory>() ?? NullLoggerFactory.Instance;
+        var runners = services.GetService<StepRunnerRegistry>() ?? StepRunnerRegistry.Default;
+        var shims = new DurableTaskShimFactory(
+            new DurableTaskWorkerOptions { DataConverter = new JsonDataConverter(FlujoJson.Options) },
+            loggerFactory);
+
+        var worker = new TaskHubWorker(service, loggerFactory) { ErrorPropagationMode = ErrorPropagationMode.UseFailureDetails };
+        worker.AddTaskOrchestrations(FlujoDurableTasks.Orchestrators
+            .Select(o => (ObjectCreator<TaskOrchestration>)new OrchestrationShimCreator(o.Name.Name, () => shims.CreateOrchestration(o.Name, o.Create(runners), parent: null)))
+            .ToArray());
+        worker.AddTaskActivities(FlujoDurableTasks.Activities
+            .Select(a => (ObjectCreator<TaskActivity>)new ActivityShimCreator(a.Name.Name, () => shims.CreateActivity(a.Name, a.Create(services))))
+            .ToArray());
+
+        await service.CreateIfNotExistsAsync();
+        await worker.StartAsync();
+        var client = new FlujoRunClient(new TaskHubClient(serviceClient, JsonCoreDataConverter.Instance, loggerFactory));
+        return new FlujoEngine(worker, service, client);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_disposed) return;
+        _disposed = true;
+        await _worker.StopAsync(isForced: true);
+        _worker.Dispose();
+        if (_service is IDisposable disposable) disposable.Dispose();
+    }
+}

@@ -1,0 +1,80 @@
+using Flujo.Definition;
+using Flujo.Hosting.Engine;
+using Flujo.Plugins;
+using Flujo.Processors;
+using Flujo.Registration;
+using Flujo.Results;
+using Flujo.Validators;
+using Microsoft.Extensions.DependencyInjection;
+using System.Text.Json.Nodes;
+
+namespace Flujo.Durable.Tests.Support;
+
+/// <summary>
+/// A real in-memory Durable Task engine per test, with the test's own agents, processors, plugins and validators.
+/// </summary>
+public sealed class EngineHarness : IAsyncDisposable
+{
+    private readonly ServiceCollection _services = new();
+    private ServiceProvider? _provider;
+    private FlujoEngine? _engine;
+
+    public EngineHarness() => _services.AddFlujo();
+
+    public EngineHarness Agent(string name, AgentScript script)
+    {
+        _services.AddFlujoAgent(name, _ => new ScriptedAgent(script));
+        return this;
+    }
+
+    public EngineHarness Processor(string name, Func<JsonNode?, JsonNode?> transform)
+    {
+        _services.AddFlujoProcessor(name, _ => new DelegateProcessor(transform));
+        return this;
+    }
+
+    public EngineHarness Plugin(string name, Func<PluginContext, PluginResult> check)
+    {
+        _services.AddFlujoPlugin(name, _ => new DelegatePlugin(check));
+        return this;
+    }
+
+    public EngineHarness Validator(string name, Func<JsonNode?, ValidationResult> check)
+    {
+        _services.AddFlujoValidator(name, _ => new DelegateValidator(check));
+        return this;
+    }
+
+    public async Task<PipelineResult> RunAsync(PipelineDefinition pipeline, JsonNode? input = null, JsonObject? context = null)
+    {
+        var engine = await EngineAsync();
+        return await engine.Client.RunAsync(pipeline, input, context, timeout: TimeSpan.FromSeconds(60));
+    }
+
+    public async Task<FlujoEngine> EngineAsync()
+    {
+        _provider ??= _services.BuildServiceProvider();
+        return _engine ??= await FlujoEngine.StartInMemoryAsync(_provider);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_engine is not null) await _engine.DisposeAsync();
+        if (_provider is not null) await _provider.DisposeAsync();
+    }
+
+    private sealed class DelegateProcessor(Func<JsonNode?, JsonNode?> transform) : IProcessor
+    {
+        public ValueTask<JsonNode?> ProcessAsync(JsonNode? value, ProcessorContext context, CancellationToken cancellationToken) => ValueTask.FromResult(transform(value));
+    }
+
+    private sealed class DelegatePlugin(Func<PluginContext, PluginResult> check) : IPlugin
+    {
+        public ValueTask<PluginResult> ValidateAsync(PluginContext context, CancellationToken cancellationToken) => ValueTask.FromResult(check(context));
+    }
+
+    private sealed class DelegateValidator(Func<JsonNode?, ValidationResult> check) : IValidator
+    {
+        public ValueTask<ValidationResult> ValidateAsync(ValidatorContext context, CancellationToken cancellationToken) => ValueTask.FromResult(check(context.Output));
+    }
+}
