@@ -1,4 +1,4 @@
-namespace Flujo.Hosting.Runs;
+namespace Flujo.Durable.Runs;
 
 /// <summary>A run with this id exists and has not ended.</summary>
 public sealed class RunAlreadyExistsException : Exception

@@ -1,7 +1,7 @@
 using Flujo.Durable.Orchestration;
 using Flujo.Results;
 
-namespace Flujo.Hosting.Runs;
+namespace Flujo.Durable.Runs;
 
 /// <summary>What a host can tell about a run: live progress while it runs, the full result once it ended.</summary>
 public sealed class RunSnapshot
