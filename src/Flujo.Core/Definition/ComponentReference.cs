@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using System.Text.Json.Serialization;
 
 namespace Flujo.Definition;
 
@@ -18,4 +19,8 @@ public sealed class ComponentReference
 
     /// <summary>Parameters given to this use of the component only (never shared across steps).</summary>
     public JsonObject Parameters { get; set; } = new();
+
+    /// <summary>Where the component's name was written in a pipeline file; null for pipelines built in code. Not part of its identity.</summary>
+    [JsonIgnore]
+    public SourceLocation? Location { get; set; }
 }

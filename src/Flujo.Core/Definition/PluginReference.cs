@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using System.Text.Json.Serialization;
 
 namespace Flujo.Definition;
 
@@ -20,4 +21,8 @@ public sealed class PluginReference
     public int Priority { get; set; }
 
     public JsonObject Parameters { get; set; } = new();
+
+    /// <summary>Where the component's name was written in a pipeline file; null for pipelines built in code. Not part of its identity.</summary>
+    [JsonIgnore]
+    public SourceLocation? Location { get; set; }
 }

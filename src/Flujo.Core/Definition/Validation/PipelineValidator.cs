@@ -1,10 +1,284 @@
 using Flujo.Registration;
+using Flujo.Templates;
+using Json.Schema;
 
 namespace Flujo.Definition.Validation;
 
-/// <summary>Checks a pipeline model (from a file or the builder). PLACEHOLDER until the loader work lands.</summary>
+/// <summary>
+/// Checks a pipeline model, whichever front door built it (a file or <see cref="Building.PipelineBuilder"/>): names,
+/// fallbacks (unknown, cycles, depth), option ranges, templates, schemas and, with a catalog, component names.
+/// Errors carry the <c>Location</c> of the model element when it has one, and the step's name as step path.
+/// </summary>
 public static class PipelineValidator
 {
-    /// <summary>Every problem found; empty when the pipeline is valid. With a catalog, unknown components are reported too.</summary>
-    public static IReadOnlyList<DefinitionError> Validate(PipelineDefinition pipeline, IComponentCatalog? catalog) => [];
+    /// <summary>The longest fallback chain allowed from any step (SEMANTICS §3).</summary>
+    public const int MaxFallbackDepth = 10;
+
+    /// <summary>Every problem found, sorted by line; empty when the pipeline is valid. With a catalog, unknown components are reported too.</summary>
+    public static IReadOnlyList<DefinitionError> Validate(PipelineDefinition pipeline, IComponentCatalog? catalog) =>
+        Validate(pipeline, catalog, map: null);
+
+    internal static IReadOnlyList<DefinitionError> Validate(PipelineDefinition pipeline, IComponentCatalog? catalog, DefinitionSourceMap? map)
+    {
+        ArgumentNullException.ThrowIfNull(pipeline);
+        var run = new Checker(pipeline, catalog, map);
+        run.Check();
+        return Sort(run.Errors);
+    }
+
+    /// <summary>Errors by line and column (stable); errors without a location last.</summary>
+    internal static IReadOnlyList<DefinitionError> Sort(IEnumerable<DefinitionError> errors) =>
+        errors
+            .OrderBy(e => e.Location is null ? 1 : 0)
+            .ThenBy(e => e.Location?.Line ?? 0)
+            .ThenBy(e => e.Location?.Column ?? 0)
+            .ToList();
+
+    private sealed class Checker(PipelineDefinition pipeline, IComponentCatalog? catalog, DefinitionSourceMap? map)
+    {
+        public List<DefinitionError> Errors { get; } = [];
+
+        /// <summary>Steps then fallbacks, each with its step path; in file order when locations are known.</summary>
+        private readonly List<(StepDefinition Step, string Path)> _all = [];
+
+        /// <summary>The first declaration of each name.</summary>
+        private readonly Dictionary<string, StepDefinition> _byName = new(StringComparer.Ordinal);
+
+        public void Check()
+        {
+            CheckPipeline();
+            CollectSteps();
+            foreach (var (step, path) in _all) CheckStep(step, path);
+            CheckFallbacks();
+            CheckSchemas();
+        }
+
+        private SourceLocation? Where(object owner, string field, SourceLocation? otherwise = null) =>
+            map?.Location(owner, field) ?? otherwise;
+
+        private bool Reported(object owner, string field) => map?.WasReported(owner, field) == true;
+
+        private void Add(string message, SourceLocation? location, string? stepPath = null) =>
+            Errors.Add(new DefinitionError(message, location, stepPath));
+
+        private void CheckPipeline()
+        {
+            var root = Where(pipeline, "");
+            if (string.IsNullOrWhiteSpace(pipeline.Name) && !Reported(pipeline, "name"))
+                Add("Missing required field 'name' (the pipeline name)", Where(pipeline, "name", root));
+            if (string.IsNullOrWhiteSpace(pipeline.Version) && !Reported(pipeline, "version"))
+                Add("version: must not be empty", Where(pipeline, "version", root));
+            if (pipeline.Steps.Count == 0 && !Reported(pipeline, "steps"))
+                Add("steps: a pipeline needs at least one step", Where(pipeline, "steps", root));
+            if (pipeline.Limits is { } limits)
+            {
+                if (limits.TotalCostUsdLimit is < 0)
+                    Add($"limits.totalCostUsd: expected a number >= 0, got {limits.TotalCostUsdLimit}", Where(pipeline, "limits.totalCostUsd", root));
+                if (limits.TotalTokensLimit is < 0)
+                    Add($"limits.totalTokens: expected an integer >= 0, got {limits.TotalTokensLimit}", Where(pipeline, "limits.totalTokens", root));
+            }
+        }
+
+        private void CollectSteps()
+        {
+            var declared = pipeline.Steps.Select((s, i) => (Step: s, Path: $"steps[{i}]"))
+                .Concat(pipeline.Fallbacks.Select((s, i) => (Step: s, Path: $"fallbacks[{i}]")))
+                .Where(x => x.Step is not null)
+                .Select(x => (x.Step, Path: !string.IsNullOrWhiteSpace(x.Step.Name) ? x.Step.Name : map?.StepPath(x.Step) ?? x.Path))
+                .ToList();
+            // File order (stable), so "the second occurrence" is the second one in the file.
+            _all.AddRange(declared
+                .Select((x, i) => (x, i))
+                .OrderBy(t => t.x.Step.Location?.Line ?? 0)
+                .ThenBy(t => t.x.Step.Location?.Column ?? 0)
+                .ThenBy(t => t.i)
+                .Select(t => t.x));
+
+            foreach (var (step, path) in _all)
+            {
+                if (string.IsNullOrWhiteSpace(step.Name))
+                {
+                    if (!Reported(step, "name")) Add("Missing required field 'name'", Where(step, "name", step.Location), path);
+                    continue;
+                }
+                if (_byName.TryGetValue(step.Name, out var first))
+                {
+                    var firstAt = Where(first, "name", first.Location);
+                    var where = firstAt is null ? string.Empty : $" (first declared at line {firstAt.Line})";
+                    Add($"Duplicate step name '{step.Name}': names must be unique across steps and fallbacks{where}",
+                        Where(step, "name", step.Location), path);
+                    continue;
+                }
+                _byName[step.Name] = step;
+            }
+        }
+
+        private void CheckStep(StepDefinition step, string path)
+        {
+            if (step.Input is { } template && TemplateRenderer.TryParse(template) is { } parseError)
+                Add($"input: the template does not parse: {FirstLine(parseError)}", Where(step, "input", step.Location), path);
+
+            if (step.Cache?.Ttl is { } ttl && ttl <= TimeSpan.Zero)
+                Add($"cache.ttl: expected a duration > 0, got {ttl}", Where(step, "cache.ttl", step.Location), path);
+
+            if (step is AgentStepDefinition agent) CheckAgentStep(agent, path);
+        }
+
+        private void CheckAgentStep(AgentStepDefinition step, string path)
+        {
+            if (string.IsNullOrWhiteSpace(step.Agent.Name))
+            {
+                if (!Reported(step, "agent")) Add("Missing required field 'agent'", step.Agent.Location ?? Where(step, "agent", step.Location), path);
+            }
+            else
+            {
+                CheckComponent(ComponentKind.Agent, step.Agent.Name, step.Agent.Location ?? step.Location, path);
+            }
+
+            if (step.MaxRetries < 0)
+                Add($"maxRetries: expected an integer >= 0, got {step.MaxRetries}", Where(step, "maxRetries", step.Location), path);
+            if (step.Retry.Delay < TimeSpan.Zero)
+                Add($"retry.delay: expected a duration >= 0, got {step.Retry.Delay}", Where(step, "retry.delay", step.Location), path);
+            if (!(step.Retry.BackoffCoefficient >= 1) || double.IsInfinity(step.Retry.BackoffCoefficient))
+                Add($"retry.backoffCoefficient: expected a number >= 1, got {step.Retry.BackoffCoefficient}", Where(step, "retry.backoffCoefficient", step.Location), path);
+            if (step.Retry.MaxDelay < TimeSpan.Zero)
+                Add($"retry.maxDelay: expected a duration >= 0, got {step.Retry.MaxDelay}", Where(step, "retry.maxDelay", step.Location), path);
+            if (step.Timeout is { } timeout && timeout <= TimeSpan.Zero)
+                Add($"timeout: expected a duration > 0, got {timeout}", Where(step, "timeout", step.Location), path);
+
+            CheckComponents(ComponentKind.Processor, step.PromptProcessors, "processors.prompt", step, path);
+            CheckComponents(ComponentKind.Processor, step.OutputProcessors, "processors.output", step, path);
+            for (var i = 0; i < step.Plugins.Count; i++)
+            {
+                var plugin = step.Plugins[i];
+                if (plugin is null || string.IsNullOrWhiteSpace(plugin.Name))
+                {
+                    if (!Reported(step, $"plugins[{i}]")) Add($"plugins[{i}]: missing the plugin name", plugin?.Location ?? step.Location, path);
+                    continue;
+                }
+                CheckComponent(ComponentKind.Plugin, plugin.Name, plugin.Location ?? step.Location, path);
+            }
+            CheckComponents(ComponentKind.Validator, step.Validators, "validators", step, path);
+        }
+
+        private void CheckComponents(ComponentKind kind, List<ComponentReference> components, string field, StepDefinition step, string path)
+        {
+            for (var i = 0; i < components.Count; i++)
+            {
+                var component = components[i];
+                if (component is null || string.IsNullOrWhiteSpace(component.Name))
+                {
+                    if (!Reported(step, $"{field}[{i}]")) Add($"{field}[{i}]: missing the {KindWord(kind)} name", component?.Location ?? step.Location, path);
+                    continue;
+                }
+                CheckComponent(kind, component.Name, component.Location ?? step.Location, path);
+            }
+        }
+
+        private void CheckComponent(ComponentKind kind, string name, SourceLocation? location, string path)
+        {
+            if (catalog is null || catalog.Contains(kind, name)) return;
+            var known = catalog.Names(kind);
+            var word = KindWord(kind);
+            string hint;
+            if (known.Count == 0) hint = $": no {word}s are registered";
+            else if (NameSuggestions.Closest(name, known) is { } near) hint = $". Did you mean '{near}'?";
+            else hint = $". Known {word}s: {NameSuggestions.List(known)}";
+            Add($"Unknown {word} '{name}'{hint}", location, path);
+        }
+
+        private static string KindWord(ComponentKind kind) => kind switch
+        {
+            ComponentKind.Agent => "agent",
+            ComponentKind.Processor => "processor",
+            ComponentKind.Plugin => "plugin",
+            ComponentKind.Validator => "validator",
+            _ => kind.ToString().ToLowerInvariant(),
+        };
+
+        private void CheckFallbacks()
+        {
+            // Unknown targets.
+            foreach (var (step, path) in _all)
+            {
+                if (string.IsNullOrWhiteSpace(step.Fallback) || _byName.ContainsKey(step.Fallback)) continue;
+                if (map?.UnbuiltStepNames.Contains(step.Fallback) == true) continue;
+                var names = _byName.Keys.Where(n => n != step.Name).ToList();
+                var hint = NameSuggestions.Closest(step.Fallback, names) is { } near
+                    ? $". Did you mean '{near}'?"
+                    : names.Count > 0 ? $". Known steps: {NameSuggestions.List(names)}" : string.Empty;
+                Add($"Fallback step '{step.Fallback}' not found{hint}", Where(step, "fallback", step.Location), path);
+            }
+
+            // Cycles and depth: follow each chain from its first declaration.
+            var reportedCycles = new HashSet<string>(StringComparer.Ordinal);
+            var isTarget = new HashSet<string>(StringComparer.Ordinal);
+            foreach (var step in _byName.Values)
+                if (!string.IsNullOrWhiteSpace(step.Fallback) && _byName.ContainsKey(step.Fallback))
+                    isTarget.Add(step.Fallback);
+
+            foreach (var (step, path) in _all)
+            {
+                if (string.IsNullOrWhiteSpace(step.Name) || !ReferenceEquals(_byName.GetValueOrDefault(step.Name), step)) continue;
+                var chain = new List<StepDefinition> { step };
+                var current = step;
+                var cycle = false;
+                while (!string.IsNullOrWhiteSpace(current.Fallback) && _byName.TryGetValue(current.Fallback, out var next))
+                {
+                    var seenAt = chain.FindIndex(s => ReferenceEquals(s, next));
+                    if (seenAt >= 0)
+                    {
+                        cycle = true;
+                        ReportCycle(chain.Skip(seenAt).ToList(), reportedCycles);
+                        break;
+                    }
+                    chain.Add(next);
+                    current = next;
+                }
+
+                var depth = chain.Count - 1;
+                if (!cycle && depth > MaxFallbackDepth && !isTarget.Contains(step.Name))
+                    Add($"Fallback chain from '{step.Name}' is deeper than {MaxFallbackDepth} ({depth} fallbacks: {string.Join(" -> ", chain.Select(s => s.Name))})",
+                        Where(step, "fallback", step.Location), path);
+            }
+        }
+
+        private void ReportCycle(List<StepDefinition> members, HashSet<string> reported)
+        {
+            // Start the cycle at its member declared first in the file, so each cycle reads (and is reported) once.
+            var order = _all.Select(x => x.Step).ToList();
+            var start = members.OrderBy(m => order.FindIndex(s => ReferenceEquals(s, m))).First();
+            var startAt = members.IndexOf(start);
+            var rotated = members.Skip(startAt).Concat(members.Take(startAt)).ToList();
+            var text = string.Join(" -> ", rotated.Select(s => s.Name).Append(start.Name));
+            if (!reported.Add(text)) return;
+            Add($"Fallback cycle: {text}", Where(start, "fallback", start.Location), start.Name);
+        }
+
+        private void CheckSchemas()
+        {
+            var root = Where(pipeline, "");
+            var contextSchema = Compile(pipeline.ContextSchema, "context.schema", root);
+            if (pipeline.InitialContext is { } initial && contextSchema is not null && SchemaChecks.Check(contextSchema, initial) is { } contextErrors)
+                Add($"context.initial does not match context.schema: {contextErrors}", Where(pipeline, "context.initial", root));
+
+            var inputSchema = Compile(pipeline.InputSchema, "inputSchema", root);
+            if (pipeline.DefaultInput is { } input && inputSchema is not null && SchemaChecks.Check(inputSchema, input) is { } inputErrors)
+                Add($"defaultInput does not match inputSchema: {inputErrors}", Where(pipeline, "defaultInput", root));
+        }
+
+        private JsonSchema? Compile(System.Text.Json.Nodes.JsonNode? schema, string field, SourceLocation? root)
+        {
+            if (schema is null) return null;
+            var compiled = SchemaChecks.TryCompile(schema, out var error);
+            if (compiled is null) Add($"{field}: not a valid JSON Schema: {error}", Where(pipeline, field, root));
+            return compiled;
+        }
+
+        private static string FirstLine(string text)
+        {
+            var end = text.IndexOfAny(['\r', '\n']);
+            return (end < 0 ? text : text[..end]).Trim();
+        }
+    }
 }

@@ -1,0 +1,70 @@
+using Flujo.Definition.Validation;
+using Flujo.Registration;
+
+namespace Flujo.Definition.Loading;
+
+/// <summary>
+/// The file front door: reads a pipeline from YAML or JSON text (one code path: YAML 1.2 contains JSON), builds the model and
+/// validates it with <see cref="PipelineValidator"/>. Every problem is reported with its file, line and column. The format is
+/// described in docs/pipeline-format.md.
+/// </summary>
+public static class PipelineLoader
+{
+    /// <summary>Loads a pipeline from YAML or JSON text.</summary>
+    /// <param name="text">The definition.</param>
+    /// <param name="fileName">Named in error locations and kept as <see cref="PipelineDefinition.SourceFile"/>.</param>
+    /// <param name="catalog">When given, unknown agents, processors, plugins and validators are errors.</param>
+    /// <exception cref="PipelineDefinitionException">The definition has problems; its <c>Errors</c> lists every one, sorted by line.</exception>
+    public static PipelineDefinition Load(string text, string? fileName = null, IComponentCatalog? catalog = null)
+    {
+        if (TryLoad(text, fileName, catalog, out var pipeline, out var errors)) return pipeline!;
+        throw new PipelineDefinitionException(errors);
+    }
+
+    /// <summary>Loads a pipeline file (YAML or JSON).</summary>
+    /// <exception cref="PipelineDefinitionException">The file cannot be read (the error names the path), or the definition has problems.</exception>
+    public static PipelineDefinition LoadFile(string path, IComponentCatalog? catalog = null)
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        string text;
+        try
+        {
+            text = File.ReadAllText(path);
+        }
+        catch (Exception ex) when (ex is FileNotFoundException or DirectoryNotFoundException)
+        {
+            throw new PipelineDefinitionException([new DefinitionError($"Pipeline file not found: {path}")]);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or ArgumentException or NotSupportedException or System.Security.SecurityException)
+        {
+            throw new PipelineDefinitionException([new DefinitionError($"Cannot read pipeline file {path}: {ex.Message}")]);
+        }
+        return Load(text, path, catalog);
+    }
+
+    /// <summary>Like <see cref="Load"/>, without throwing for definition problems.</summary>
+    /// <returns>True with the pipeline and no errors; false with a null pipeline and every error, sorted by line.</returns>
+    public static bool TryLoad(string text, string? fileName, IComponentCatalog? catalog, out PipelineDefinition? pipeline, out IReadOnlyList<DefinitionError> errors)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        var found = new List<DefinitionError>();
+        pipeline = null;
+
+        var root = YamlTreeReader.Read(text, fileName, found);
+        if (root is not null)
+        {
+            var map = new DefinitionSourceMap();
+            var model = PipelineReader.Read(root, fileName, found, map);
+            if (model is not null)
+            {
+                found.AddRange(PipelineValidator.Validate(model, catalog, map));
+                pipeline = model;
+            }
+        }
+
+        errors = PipelineValidator.Sort(found.Distinct());
+        if (errors.Count == 0) return true;
+        pipeline = null;
+        return false;
+    }
+}
