@@ -19,6 +19,10 @@ public sealed class AgentAttemptActivity : TaskActivity<StepAttemptRequest, Atte
         // A scope per attempt: every component the step resolves is its own instance and is disposed after.
         await using var scope = _scopes.CreateAsyncScope();
         var executor = new StepAttemptExecutor(scope.ServiceProvider, scope.ServiceProvider.GetService<ILogger<StepAttemptExecutor>>());
-        return await executor.ExecuteAsync(input);
+        var observers = scope.ServiceProvider.GetServices<IAttemptObserver>().ToList();
+        foreach (var observer in observers) observer.OnAttemptStarted(input);
+        var outcome = await executor.ExecuteAsync(input);
+        foreach (var observer in observers) observer.OnAttemptFinished(input, outcome);
+        return outcome;
     }
 }
