@@ -44,18 +44,18 @@ public static class TemplateRenderer
         var parsed = Cache.GetOrAdd(template, static source =>
             Parser.TryParse(source, out var t, out var error) ? t : throw new TemplateRenderException($"Template does not parse: {error}"));
 
-        var context = new TemplateContext(Options) { Now = () => now };
-        context.SetValue("input", ToFluid(data.Input));
-        context.SetValue("previous", ToFluid(data.Previous));
-        context.SetValue("context", ToFluid(data.Context));
-        var steps = new Dictionary<string, object?>(StringComparer.Ordinal);
-        foreach (var (name, output) in data.StepOutputs)
-            steps[name] = new Dictionary<string, object?> { ["output"] = ToPlain(output) };
-        context.SetValue("steps", FluidValue.Create(steps, Options));
-
         string text;
         try
         {
+            var context = new TemplateContext(Options) { Now = () => now };
+            context.SetValue("input", ToFluid(data.Input));
+            context.SetValue("previous", ToFluid(data.Previous));
+            context.SetValue("context", ToFluid(data.Context));
+            var steps = new Dictionary<string, object?>(StringComparer.Ordinal);
+            foreach (var (name, output) in data.StepOutputs)
+                steps[name] = new Dictionary<string, object?> { ["output"] = ToPlain(output) };
+            context.SetValue("steps", FluidValue.Create(steps, Options));
+
             text = parsed.Render(context, NullEncoder.Default);
         }
         catch (Exception ex)
@@ -66,11 +66,14 @@ public static class TemplateRenderer
         var trimmed = text.AsSpan().Trim();
         if (trimmed.Length > 1 && (trimmed[0] == '{' && trimmed[^1] == '}' || trimmed[0] == '[' && trimmed[^1] == ']'))
         {
-            try { return JsonNode.Parse(text); }
+            // Duplicate keys are rejected here: otherwise the node would throw when first read, far from the template.
+            try { return JsonNode.Parse(text, documentOptions: StrictJson); }
             catch (JsonException) { }
         }
         return JsonValue.Create(text);
     }
+
+    private static readonly JsonDocumentOptions StrictJson = new() { AllowDuplicateProperties = false };
 
     private static FluidValue ToFluid(JsonNode? node) => FluidValue.Create(ToPlain(node), Options);
 
@@ -82,12 +85,26 @@ public static class TemplateRenderer
         JsonArray array => array.Select(ToPlain).ToList(),
         JsonValue value => value.GetValueKind() switch
         {
-            JsonValueKind.String => value.GetValue<string>(),
-            JsonValueKind.Number => value.TryGetValue(out decimal d) ? d : value.GetValue<double>(),
+            // Dates, GUIDs and chars built in code are JSON strings without a CLR string behind them.
+            JsonValueKind.String => value.TryGetValue(out string? text) ? text : JsonSerializer.Deserialize<string>(value.ToJsonString()),
+            JsonValueKind.Number => ToNumber(value),
             JsonValueKind.True => true,
             JsonValueKind.False => false,
             _ => null,
         },
         _ => null,
     };
+
+    /// <summary>
+    /// A JSON number as decimal (double when out of decimal's range), whatever CLR type backs the node: nodes built in
+    /// code (<c>JsonValue.Create(42)</c>) hold an int, not a decimal, and reject <c>GetValue&lt;double&gt;</c>.
+    /// </summary>
+    private static object ToNumber(JsonValue value)
+    {
+        if (value.TryGetValue(out decimal d)) return d;
+        var text = value.ToJsonString();
+        return decimal.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out d)
+            ? d
+            : double.Parse(text, NumberStyles.Float, CultureInfo.InvariantCulture);
+    }
 }
