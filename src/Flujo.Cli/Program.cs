@@ -1,1 +1,20 @@
-System.Console.WriteLine("hi");
+using Flujo.Cli;
+using Flujo.Cli.Commands;
+using Spectre.Console.Cli;
+
+var app = new CommandApp();
+app.Configure(config =>
+{
+    config.SetApplicationName("flujo");
+    config.AddCommand<RunCommand>("run")
+        .WithDescription("Run a pipeline file on the embedded Durable Task engine, with live progress.")
+        .WithExample("run", "samples/support-triage.yaml")
+        .WithExample("run", "samples/support-triage.yaml", "--input", "\"My invoice is wrong\"", "--json");
+    config.AddCommand<ValidateCommand>("validate")
+        .WithDescription("Check a pipeline file without running it; every problem with file, line and column.")
+        .WithExample("validate", "samples/support-triage.yaml");
+});
+
+var exitCode = await app.RunAsync(args);
+// Spectre reports argument errors as -1; the contract says 2 for bad arguments.
+return exitCode < 0 ? ExitCodes.InvalidInput : exitCode;

@@ -16,7 +16,7 @@ namespace Microsoft.Extensions.DependencyInjection
         /// </summary>
         public static IServiceCollection AddFlujo(this IServiceCollection services)
         {
-            // BUILTINS-PENDING services.AddFlujoBuiltIns();
+            services.AddFlujoBuiltIns();
             services.TryAddSingleton<IComponentCatalog, ComponentCatalog>();
             services.TryAddSingleton(StepRunnerRegistry.Default);
             return services;

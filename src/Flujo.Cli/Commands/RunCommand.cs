@@ -1,0 +1,89 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Flujo.Cli.Rendering;
+using Flujo.Definition;
+using Flujo.Durable.Runs;
+using Flujo.Execution;
+using Flujo.Hosting.Engine;
+using Flujo.Json;
+using Flujo.Results;
+using Microsoft.Extensions.DependencyInjection;
+using Spectre.Console;
+using Spectre.Console.Cli;
+
+namespace Flujo.Cli.Commands;
+
+/// <summary><c>flujo run</c>: loads a pipeline file, runs it on the embedded in-memory engine, shows progress and the result.</summary>
+public sealed class RunCommand : AsyncCommand<RunSettings>
+{
+    public override async Task<int> ExecuteAsync(CommandContext context, RunSettings settings, CancellationToken cancellationToken)
+    {
+        var errors = Consoles.Error;
+        var services = CliServices.Create();
+
+        PipelineDefinition pipeline;
+        JsonNode? input;
+        JsonObject? runContext;
+        try
+        {
+            using (var catalogServices = services.BuildServiceProvider())
+                pipeline = CliServices.LoadPipeline(settings.File, catalogServices);
+            input = settings.Input is null ? null : FlujoJson.ParseOrString(settings.Input);
+            runContext = ParseContext(settings.Context);
+        }
+        catch (PipelineDefinitionException ex)
+        {
+            foreach (var error in ex.Errors) errors.MarkupLine($"[red]error[/] {Markup.Escape(error.ToString())}");
+            return ExitCodes.InvalidInput;
+        }
+        catch (ArgumentException ex)
+        {
+            errors.MarkupLine($"[red]error[/] {Markup.Escape(ex.Message)}");
+            return ExitCodes.InvalidInput;
+        }
+
+        services.AddSingleton<IAttemptObserver>(new ConsoleProgressObserver(errors, pipeline.Steps.Select(s => s.Name)));
+        await using var provider = services.BuildServiceProvider();
+        await using var engine = await FlujoEngine.StartInMemoryAsync(provider);
+
+        string runId;
+        try
+        {
+            runId = await engine.Client.StartAsync(pipeline, input, runContext, settings.RunId, cancellationToken);
+        }
+        catch (RunAlreadyExistsException ex)
+        {
+            errors.MarkupLine($"[red]error[/] {Markup.Escape(ex.Message)}");
+            return ExitCodes.InvalidInput;
+        }
+
+        errors.MarkupLine($"[grey]Run {Markup.Escape(runId)} of {Markup.Escape(pipeline.Name)} v{Markup.Escape(pipeline.Version)} started ({pipeline.Steps.Count} steps)[/]");
+        PipelineResult result;
+        try
+        {
+            result = await engine.Client.WaitForResultAsync(runId, TimeSpan.FromSeconds(settings.TimeoutSeconds), cancellationToken);
+        }
+        catch (TimeoutException ex)
+        {
+            errors.MarkupLine($"[red]error[/] {Markup.Escape(ex.Message)}");
+            return ExitCodes.RunFailed;
+        }
+
+        if (settings.Json) ResultRenderer.WriteJson(result);
+        else ResultRenderer.WriteTable(Consoles.Out, result);
+        return result.Status == RunStatus.Completed ? ExitCodes.Success : ExitCodes.RunFailed;
+    }
+
+    private static JsonObject? ParseContext(string? text)
+    {
+        if (text is null) return null;
+        try
+        {
+            return JsonNode.Parse(text) as JsonObject ?? throw new ArgumentException("--context must be a JSON object.");
+        }
+        catch (JsonException ex)
+        {
+            throw new ArgumentException($"--context is not valid JSON: {ex.Message}");
+        }
+    }
+}

@@ -1,0 +1,56 @@
+using Flujo.Execution;
+using Flujo.Json;
+using Spectre.Console;
+
+namespace Flujo.Cli.Rendering;
+
+/// <summary>Live progress on stderr: one line per attempt with step, attempt, retry, fallback and cost.</summary>
+internal sealed class ConsoleProgressObserver : IAttemptObserver
+{
+    private readonly IAnsiConsole _console;
+    private readonly HashSet<string> _mainSteps;
+    private readonly Lock _gate = new();
+
+    public ConsoleProgressObserver(IAnsiConsole console, IEnumerable<string> mainSteps)
+    {
+        _console = console;
+        _mainSteps = new HashSet<string>(mainSteps, StringComparer.Ordinal);
+    }
+
+    public void OnAttemptStarted(StepAttemptRequest request)
+    {
+        var label = Label(request);
+        var retry = request.Attempt > 1 ? $" [yellow](retry {request.Attempt - 1})[/]" : string.Empty;
+        Write($"[blue]▶[/] {label} attempt {request.Attempt}{retry}");
+    }
+
+    public void OnAttemptFinished(StepAttemptRequest request, AttemptOutcome outcome)
+    {
+        var label = Label(request);
+        var usage = $"${outcome.CostUsd:0.######}, {outcome.Tokens.Total} tokens";
+        if (outcome.Succeeded)
+        {
+            Write($"[green]✓[/] {label} attempt {request.Attempt} [grey]({usage})[/]");
+            return;
+        }
+
+        var next = outcome.IsRetryable && request.Attempt <= request.Step.MaxRetries ? " → retry" : string.Empty;
+        Write($"[red]✗[/] {label} attempt {request.Attempt}: {Markup.Escape(outcome.Feedback ?? "failed")} [grey]({usage})[/]{next}");
+    }
+
+    private string Label(StepAttemptRequest request) =>
+        _mainSteps.Contains(request.Step.Name)
+            ? $"[bold]{Markup.Escape(request.Step.Name)}[/]"
+            : $"[magenta]fallback[/] [bold]{Markup.Escape(request.Step.Name)}[/]";
+
+    private void Write(string markup)
+    {
+        lock (_gate) _console.MarkupLine(markup);
+    }
+
+    public static string Preview(System.Text.Json.Nodes.JsonNode? node, int max = 60)
+    {
+        var text = FlujoJson.ToText(node).ReplaceLineEndings(" ");
+        return text.Length <= max ? text : text[..(max - 1)] + "…";
+    }
+}
