@@ -84,6 +84,30 @@ public sealed class ValidatorTests
     }
 
     [Fact]
+    public async Task JsonSchema_Draft07WithLocalRef_ResolvesDefinitions()
+    {
+        const string parameters = """
+            {"schema": {
+              "$schema": "http://json-schema.org/draft-07/schema#",
+              "properties": {"id": {"$ref": "#/definitions/id"}},
+              "definitions": {"id": {"type": "string", "pattern": "^[A-Z]{3}-\\d+$"}}
+            }}
+            """;
+        Assert.True((await ValidateAsync("json_schema", JsonNode.Parse("""{"id":"ABC-12"}"""), parameters)).IsValid);
+        var result = await ValidateAsync("json_schema", JsonNode.Parse("""{"id":"abc"}"""), parameters);
+        Assert.False(result.IsValid);
+        Assert.StartsWith("/id: ", result.Feedback);
+    }
+
+    [Fact]
+    public async Task JsonSchema_UnresolvableRemoteRef_ThrowsParameterError()
+    {
+        var ex = await Assert.ThrowsAsync<ArgumentException>(() =>
+            ValidateAsync("json_schema", JsonNode.Parse("1"), """{"schema":{"$ref":"https://example.com/remote.json"}}"""));
+        Assert.Equal("json_schema: parameter 'schema' cannot be evaluated: Could not resolve 'https://example.com/remote.json'.", ex.Message);
+    }
+
+    [Fact]
     public async Task Regex_MatchingOutput_IsValid()
     {
         var result = await ValidateAsync("regex", Text("Order #12345 shipped"), """{"pattern":"#\\d{5}\\b"}""");

@@ -10,6 +10,7 @@ namespace Flujo.BuiltIns.Validators;
 /// 2020-12 unless the schema's <c>$schema</c> says otherwise). Feedback lists every error with its instance location
 /// (a JSON Pointer, <c>(root)</c> for the whole output): <c>/age: Value is "string" but should be "integer"</c>.
 /// The output is validated as it is: a string holding JSON is a string (put <c>parse_json</c> before it).
+/// Remote <c>$ref</c>s are not fetched; one that cannot be resolved is a parameter error.
 /// </summary>
 public sealed class JsonSchemaValidator : IValidator
 {
@@ -21,7 +22,16 @@ public sealed class JsonSchemaValidator : IValidator
         var schema = Build(parameters, parameters.Require("schema", "a JSON Schema object"));
 
         using var instance = JsonDocument.Parse(context.Output?.ToJsonString() ?? "null");
-        var results = schema.Evaluate(instance.RootElement, new EvaluationOptions { OutputFormat = OutputFormat.List });
+        EvaluationResults results;
+        try
+        {
+            results = schema.Evaluate(instance.RootElement, new EvaluationOptions { OutputFormat = OutputFormat.List });
+        }
+        catch (JsonSchemaException ex)
+        {
+            // Raised while evaluating, e.g. a $ref that cannot be resolved (remote schemas are never fetched).
+            throw parameters.Invalid("schema", $"cannot be evaluated: {ex.Message}");
+        }
         if (results.IsValid) return ValueTask.FromResult(ValidationResult.Valid());
 
         var errors = Errors(results).Distinct().ToList();
