@@ -1,6 +1,6 @@
 namespace Flujo.Definition.Validation;
 
-/// <summary>"Did you mean" for keys and names: same letters ignoring case, <c>_</c> and <c>-</c>, or a small edit distance.</summary>
+/// <summary>"Did you mean" for keys and names: same letters ignoring case, <c>_</c> and <c>-</c>, one containing the other, or a small edit distance.</summary>
 internal static class NameSuggestions
 {
     /// <summary>The closest candidate to <paramref name="name"/>, or null when none is close enough.</summary>
@@ -10,18 +10,24 @@ internal static class NameSuggestions
         var normalized = Normalize(name);
         var limit = normalized.Length <= 4 ? 1 : normalized.Length <= 8 ? 2 : 3;
         string? best = null;
-        var bestDistance = int.MaxValue;
+        var bestScore = double.MaxValue;
         foreach (var candidate in candidates)
         {
             if (string.Equals(candidate, name, StringComparison.Ordinal)) continue;
-            var distance = Distance(normalized, Normalize(candidate));
-            if (distance < bestDistance)
+            var other = Normalize(candidate);
+            var distance = Distance(normalized, other);
+            var longest = Math.Max(1, Math.Max(normalized.Length, other.Length));
+            var score = (double)distance / longest;
+            // Close: a few edits, under a third of the letters changed, or one name inside the other (retries / maxRetries).
+            var close = distance <= limit || score <= 0.3 ||
+                        Math.Min(normalized.Length, other.Length) >= 4 && (other.Contains(normalized) || normalized.Contains(other));
+            if (close && score < bestScore)
             {
                 best = candidate;
-                bestDistance = distance;
+                bestScore = score;
             }
         }
-        return bestDistance <= limit ? best : null;
+        return best;
     }
 
     /// <summary>Up to <paramref name="max"/> names, comma separated, with "…" when there are more.</summary>
