@@ -2,6 +2,7 @@ using DurableTask.Core;
 using Flujo.Durable.Registration;
 using Flujo.Durable.Steps;
 using Flujo.Json;
+using Microsoft.DurableTask;
 using Microsoft.DurableTask.Converters;
 using Microsoft.DurableTask.Testing.Sidecar;
 using Microsoft.DurableTask.Worker;
@@ -24,26 +25,30 @@ public sealed class FlujoEngine : IAsyncDisposable
     private readonly IOrchestrationService _service;
     private bool _disposed;
 
-    private FlujoEngine(TaskHubWorker worker, IOrchestrationService service, FlujoRunClient client)
+    private FlujoEngine(TaskHubWorker worker, IOrchestrationService service, FlujoRunClient client, TaskHubClient taskHubClient)
     {
         _worker = worker;
         _service = service;
         Client = client;
+        TaskHubClient = taskHubClient;
     }
 
     /// <summary>Starts, queries and cancels runs on this engine's task hub.</summary>
     public FlujoRunClient Client { get; }
 
+    /// <summary>The raw DurableTask.Core client of the task hub (plain JSON payloads), for your own orchestrations.</summary>
+    public TaskHubClient TaskHubClient { get; }
+
     /// <summary>Starts an engine on the in-memory Durable Task backend (runs vanish with the process).</summary>
-    public static Task<FlujoEngine> StartInMemoryAsync(IServiceProvider services, ILoggerFactory? loggerFactory = null)
+    public static Task<FlujoEngine> StartInMemoryAsync(IServiceProvider services, ILoggerFactory? loggerFactory = null, FlujoEngineOptions? options = null)
     {
         loggerFactory ??= services.GetService<ILoggerFactory>() ?? NullLoggerFactory.Instance;
         var service = new InMemoryOrchestrationService(loggerFactory);
-        return StartAsync(services, service, service, loggerFactory);
+        return StartAsync(services, service, service, loggerFactory, options);
     }
 
     /// <summary>Starts an engine on any Durable Task backend.</summary>
-    public static async Task<FlujoEngine> StartAsync(IServiceProvider services, IOrchestrationService service, IOrchestrationServiceClient serviceClient, ILoggerFactory? loggerFactory = null)
+    public static async Task<FlujoEngine> StartAsync(IServiceProvider services, IOrchestrationService service, IOrchestrationServiceClient serviceClient, ILoggerFactory? loggerFactory = null, FlujoEngineOptions? options = null)
     {
         loggerFactory ??= services.GetService<ILoggerFactory>() ?? NullLoggerFactory.Instance;
         var runners = services.GetService<StepRunnerRegistry>() ?? StepRunnerRegistry.Default;
@@ -52,17 +57,21 @@ public sealed class FlujoEngine : IAsyncDisposable
             loggerFactory);
 
         var worker = new TaskHubWorker(service, loggerFactory) { ErrorPropagationMode = ErrorPropagationMode.UseFailureDetails };
-        worker.AddTaskOrchestrations(FlujoDurableTasks.Orchestrators
-            .Select(o => (ObjectCreator<TaskOrchestration>)new OrchestrationShimCreator(o.Name.Name, () => shims.CreateOrchestration(o.Name, o.Create(runners), parent: null)))
+        var orchestrators = FlujoDurableTasks.Orchestrators
+            .Select(o => (o.Name, Create: (Func<ITaskOrchestrator>)(() => o.Create(runners))))
+            .Concat(options?.Orchestrators ?? []);
+        var activities = FlujoDurableTasks.Activities.Concat(options?.Activities ?? []);
+        worker.AddTaskOrchestrations(orchestrators
+            .Select(o => (ObjectCreator<TaskOrchestration>)new OrchestrationShimCreator(o.Name.Name, () => shims.CreateOrchestration(o.Name, o.Create(), parent: null)))
             .ToArray());
-        worker.AddTaskActivities(FlujoDurableTasks.Activities
+        worker.AddTaskActivities(activities
             .Select(a => (ObjectCreator<TaskActivity>)new ActivityShimCreator(a.Name.Name, () => shims.CreateActivity(a.Name, a.Create(services))))
             .ToArray());
 
         await service.CreateIfNotExistsAsync();
         await worker.StartAsync();
-        var client = new FlujoRunClient(new TaskHubClient(serviceClient, JsonCoreDataConverter.Instance, loggerFactory));
-        return new FlujoEngine(worker, service, client);
+        var taskHubClient = new TaskHubClient(serviceClient, JsonCoreDataConverter.Instance, loggerFactory);
+        return new FlujoEngine(worker, service, new FlujoRunClient(taskHubClient), taskHubClient);
     }
 
     public async ValueTask DisposeAsync()
