@@ -535,6 +535,38 @@ public class PipelineLoaderErrorTests
     }
 
     [Fact]
+    public void A_step_that_is_not_a_mapping_is_reported_once()
+    {
+        var error = Single("name: p\nsteps:\n  - classify\n");
+
+        Assert.Equal("Expected a step (a mapping with name, agent, …), got 'classify' (write '- name: classify' and the step's fields)", error.Message);
+        Assert.Equal("steps[0]", error.StepPath);
+        AssertAt(error, 3, 5);
+    }
+
+    [Fact]
+    public void Alias_expansion_is_bounded()
+    {
+        var bomb = "a: &a [x, x, x, x, x, x, x, x, x, x]\n";
+        for (var level = 'b'; level <= 'g'; level++)
+            bomb += $"{level}: &{level} [{string.Join(", ", Enumerable.Repeat($"*{(char)(level - 1)}", 10))}]\n";
+
+        var error = Single("name: p\ndefaultInput:\n" + string.Concat(bomb.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => $"  {l}\n")) +
+                           "steps: [{ name: s, agent: echo }]\n");
+
+        Assert.StartsWith("The value expands to more than 100000 values", error.Message);
+    }
+
+    [Fact]
+    public void Nesting_is_bounded()
+    {
+        var error = Single("name: p\ndefaultInput: " + new string('[', 500) + new string(']', 500) + "\nsteps: [{ name: s, agent: echo }]\n");
+
+        Assert.StartsWith("The document nests deeper than 200 levels", error.Message);
+        Assert.Equal(2, error.Location!.Line);
+    }
+
+    [Fact]
     public void A_missing_file_is_reported_with_its_path()
     {
         var path = Path.Combine(Path.GetTempPath(), $"flujo-missing-{Guid.NewGuid():N}.yaml");

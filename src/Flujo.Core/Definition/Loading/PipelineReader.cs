@@ -106,7 +106,8 @@ internal sealed class PipelineReader
         {
             Map.SetLocation(pipeline, "steps", Loc(steps));
             pipeline.Steps = ReadStepList(steps, "steps");
-            if (steps is not YList) Map.MarkReported(pipeline, "steps");
+            // Not a list, or a list whose items were all reported: "needs at least one step" would only repeat it.
+            if (steps is not YList { Items.Count: 0 } && !YamlValues.IsNull(steps)) Map.MarkReported(pipeline, "steps");
         }
         else
         {

@@ -127,7 +127,7 @@ internal static partial class YamlValues
     /// </summary>
     public static JsonNode? Convert(YNode node, List<(YNode Node, string Message)> problems)
     {
-        var budget = 1_000_000;
+        var budget = 100_000;
         return Convert(node, problems, ref budget);
     }
 
@@ -135,7 +135,7 @@ internal static partial class YamlValues
     {
         if (--budget < 0)
         {
-            if (budget == -1) problems.Add((node, "The value expands to more than a million nodes (through aliases); refusing to expand it"));
+            if (budget == -1) problems.Add((node, "The value expands to more than 100000 values (through aliases); refusing to expand it"));
             return null;
         }
         switch (node)
