@@ -1,0 +1,220 @@
+using System.Buffers;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Flujo.Api.Http;
+using Flujo.Context;
+using Flujo.Definition;
+using Flujo.Durable.Runs;
+using Flujo.Json;
+using Flujo.Pipelines;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace Flujo.Api;
+
+/// <summary>
+/// The run-management HTTP API, host-neutral: every status code and body is decided here; hosts (the Functions app,
+/// the local server) only bind the request and copy the <see cref="ApiResponse"/> out. Routes, all under <c>/api</c>:
+/// <c>POST pipelines/{name}/runs</c>, <c>GET runs/{id}</c>, <c>POST runs/{id}/cancel</c>, <c>GET pipelines</c>.
+/// </summary>
+public sealed class FlujoApi
+{
+    private readonly IPipelineCatalog _catalog;
+    private readonly IPipelineRunClient _runs;
+    private readonly IRunLinkBuilder _links;
+    private readonly FlujoApiOptions _options;
+    private readonly ILogger _logger;
+
+    public FlujoApi(IPipelineCatalog catalog, IPipelineRunClient runs, IRunLinkBuilder? links = null, FlujoApiOptions? options = null, ILogger? logger = null)
+    {
+        _catalog = catalog ?? throw new ArgumentNullException(nameof(catalog));
+        _runs = runs ?? throw new ArgumentNullException(nameof(runs));
+        _links = links ?? FlujoApiLinkBuilder.Instance;
+        _options = options ?? FlujoApiOptions.Default;
+        _logger = logger ?? NullLogger.Instance;
+    }
+
+    /// <summary><c>{base}/api/runs/{id}</c>, the run's resource (the <c>Location</c> of a started run).</summary>
+    public static Uri RunUri(Uri baseUri, string runId) =>
+        new($"{baseUri.GetLeftPart(UriPartial.Authority)}/api/runs/{Uri.EscapeDataString(runId)}");
+
+    /// <summary>
+    /// <c>POST /api/pipelines/{name}/runs</c>: 202 with <c>Location</c> and the check-status payload; 404 unknown pipeline;
+    /// 413 body over <see cref="FlujoApiOptions.MaxBodyBytes"/>; 400 malformed body or input failing the input schema
+    /// (problem <c>errors</c> lists each schema error); 409 when a run with the given id exists and has not ended.
+    /// </summary>
+    public async Task<ApiResponse> StartRunAsync(string pipelineName, Stream body, long? contentLength, Uri baseUri, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(body);
+        ArgumentNullException.ThrowIfNull(baseUri);
+        var instance = $"/api/pipelines/{pipelineName}/runs";
+
+        var pipeline = _catalog.Find(pipelineName);
+        if (pipeline is null) return Problems.PipelineNotFound(pipelineName, instance);
+
+        if (contentLength > _options.MaxBodyBytes) return Problems.BodyTooLarge(_options.MaxBodyBytes, instance);
+        var bytes = await ReadBoundedAsync(body, _options.MaxBodyBytes, cancellationToken);
+        if (bytes is null) return Problems.BodyTooLarge(_options.MaxBodyBytes, instance);
+
+        StartRunRequest request;
+        try
+        {
+            request = StartRunRequest.Parse(bytes);
+        }
+        catch (ApiRequestException ex)
+        {
+            return Problems.MalformedBody(ex.Message, instance);
+        }
+
+        var input = request.HasInput ? request.Input : pipeline.DefaultInput?.DeepClone();
+        if (InputErrors(pipeline, input) is { } errors) return Problems.InvalidInput(pipeline.Name, errors, instance);
+
+        string runId;
+        try
+        {
+            runId = await _runs.StartAsync(pipeline, input, request.Context, request.RunId, cancellationToken);
+        }
+        catch (RunAlreadyExistsException ex)
+        {
+            return Problems.RunConflict(ex.Message, instance);
+        }
+
+        _logger.LogInformation("Started run {RunId} of pipeline {Pipeline}", runId, pipeline.Name);
+        var links = _links.Build(baseUri, runId);
+        var payload = CheckStatusPayload(runId, links);
+        var response = new ApiResponse(202, payload);
+        response.Headers["Location"] = RunUri(baseUri, runId).ToString();
+        response.Headers["Retry-After"] = "1";
+        return response;
+    }
+
+    /// <summary>
+    /// <c>GET /api/runs/{id}</c>: 200 with <c>{ id, pipeline, version, status, runtimeStatus, createdAt, lastUpdatedAt,
+    /// progress: { currentStep, stepsDone, totalSteps, costUsd, tokens, message }, result }</c>; <c>result</c> (the full
+    /// PipelineResult) appears once the run has ended. 404 for an unknown run.
+    /// </summary>
+    public async Task<ApiResponse> GetRunAsync(string runId, CancellationToken cancellationToken = default)
+    {
+        var instance = $"/api/runs/{runId}";
+        if (RunIdRules.Check(runId) is not null) return Problems.RunNotFound(runId, instance);
+        var snapshot = await _runs.GetAsync(runId, cancellationToken);
+        return snapshot is null ? Problems.RunNotFound(runId, instance) : ApiResponse.Json(200, RunView(snapshot));
+    }
+
+    /// <summary>
+    /// <c>POST /api/runs/{id}/cancel</c>: 202 <c>{ id, status: "cancelling" }</c> for a run that has not ended; 409 when it
+    /// has already ended; 404 for an unknown run.
+    /// </summary>
+    public async Task<ApiResponse> CancelRunAsync(string runId, string? reason = null, CancellationToken cancellationToken = default)
+    {
+        var instance = $"/api/runs/{runId}/cancel";
+        if (RunIdRules.Check(runId) is not null) return Problems.RunNotFound(runId, instance);
+        var snapshot = await _runs.GetAsync(runId, cancellationToken);
+        if (snapshot is null) return Problems.RunNotFound(runId, instance);
+        if (snapshot.IsFinished)
+            return Problems.RunConflict($"Run '{runId}' has already ended ({Enum(snapshot.Status)}); only a run that has not ended can be cancelled.", instance);
+
+        await _runs.CancelAsync(runId, string.IsNullOrWhiteSpace(reason) ? "Cancelled by request" : reason, cancellationToken);
+        _logger.LogInformation("Cancelling run {RunId}", runId);
+        return ApiResponse.Json(202, new JsonObject { ["id"] = runId, ["status"] = "cancelling" });
+    }
+
+    /// <summary><c>GET /api/pipelines</c>: 200 <c>{ pipelines: [ { name, version, description?, steps: [names], inputSchema? } ] }</c>, sorted by name.</summary>
+    public Task<ApiResponse> ListPipelinesAsync(CancellationToken cancellationToken = default)
+    {
+        var list = new JsonArray();
+        foreach (var p in _catalog.Pipelines.OrderBy(p => p.Name, StringComparer.Ordinal))
+        {
+            var item = new JsonObject
+            {
+                ["name"] = p.Name,
+                ["version"] = p.Version,
+            };
+            if (p.Description is not null) item["description"] = p.Description;
+            item["steps"] = new JsonArray(p.Steps.Select(s => (JsonNode?)JsonValue.Create(s.Name)).ToArray());
+            if (p.InputSchema is not null) item["inputSchema"] = p.InputSchema.DeepClone();
+            list.Add(item);
+        }
+        return Task.FromResult(ApiResponse.Json(200, new JsonObject { ["pipelines"] = list }));
+    }
+
+    /// <summary>The schema errors of <paramref name="input"/> against the pipeline's input schema, or null when it passes (or there is none).</summary>
+    public static IReadOnlyList<string>? InputErrors(PipelineDefinition pipeline, JsonNode? input)
+    {
+        if (pipeline.InputSchema is null) return null;
+        var problems = ContextSchema.Compile(pipeline.InputSchema).Validate(input);
+        return problems is null ? null : problems.Split("; ", StringSplitOptions.RemoveEmptyEntries);
+    }
+
+    /// <summary>The Durable Functions check-status payload: id and the management URLs.</summary>
+    public static JsonObject CheckStatusPayload(string runId, RunLinks links)
+    {
+        var payload = new JsonObject
+        {
+            ["id"] = runId,
+            ["statusQueryGetUri"] = links.StatusQueryGetUri.ToString(),
+            ["sendEventPostUri"] = links.SendEventPostUri?.ToString(),
+            ["terminatePostUri"] = links.TerminatePostUri?.ToString(),
+            ["purgeHistoryDeleteUri"] = links.PurgeHistoryDeleteUri?.ToString(),
+        };
+        if (links.SuspendPostUri is not null) payload["suspendPostUri"] = links.SuspendPostUri.ToString();
+        if (links.ResumePostUri is not null) payload["resumePostUri"] = links.ResumePostUri.ToString();
+        if (links.RestartPostUri is not null) payload["restartPostUri"] = links.RestartPostUri.ToString();
+        return payload;
+    }
+
+    /// <summary>A run as the API shows it.</summary>
+    public static JsonObject RunView(RunSnapshot snapshot)
+    {
+        var progress = snapshot.Progress;
+        var view = new JsonObject
+        {
+            ["id"] = snapshot.RunId,
+            ["pipeline"] = progress?.Pipeline ?? snapshot.Result?.Pipeline,
+            ["version"] = progress?.Version ?? snapshot.Result?.Version,
+            ["status"] = Enum(snapshot.Status),
+            ["runtimeStatus"] = snapshot.RuntimeStatus,
+            ["createdAt"] = snapshot.CreatedAt,
+            ["lastUpdatedAt"] = snapshot.LastUpdatedAt,
+        };
+        if (progress is not null)
+        {
+            var p = new JsonObject
+            {
+                ["currentStep"] = progress.CurrentStep,
+                ["stepsDone"] = progress.StepsDone,
+                ["totalSteps"] = progress.TotalSteps,
+                ["costUsd"] = progress.CostUsd,
+                ["tokens"] = progress.Tokens,
+            };
+            if (progress.Message is not null) p["message"] = progress.Message;
+            view["progress"] = p;
+        }
+        if (snapshot.Result is not null) view["result"] = JsonSerializer.SerializeToNode(snapshot.Result, FlujoJson.Options);
+        return view;
+    }
+
+    private static string Enum<T>(T value) where T : struct, System.Enum =>
+        JsonSerializer.SerializeToNode(value, FlujoJson.Options)!.GetValue<string>();
+
+    /// <summary>Reads at most <paramref name="limit"/> bytes; null when the stream holds more.</summary>
+    private static async Task<byte[]?> ReadBoundedAsync(Stream body, long limit, CancellationToken cancellationToken)
+    {
+        using var buffer = new MemoryStream();
+        var chunk = ArrayPool<byte>.Shared.Rent(81920);
+        try
+        {
+            int read;
+            while ((read = await body.ReadAsync(chunk.AsMemory(0, chunk.Length), cancellationToken)) > 0)
+            {
+                if (buffer.Length + read > limit) return null;
+                buffer.Write(chunk, 0, read);
+            }
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(chunk);
+        }
+        return buffer.ToArray();
+    }
+}

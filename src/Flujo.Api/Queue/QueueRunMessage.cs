@@ -1,0 +1,63 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Flujo.Api.Http;
+
+namespace Flujo.Api.Queue;
+
+/// <summary>
+/// A message on the <c>flujo-runs</c> queue: <c>{ "pipeline": "…", "input": &lt;any&gt;?, "runId": "…"?, "context": {…}? }</c>.
+/// </summary>
+public sealed class QueueRunMessage
+{
+    private static readonly string[] Known = ["pipeline", "input", "runId", "context"];
+
+    public string Pipeline { get; init; } = string.Empty;
+
+    public JsonNode? Input { get; init; }
+
+    public bool HasInput { get; init; }
+
+    public string? RunId { get; init; }
+
+    public JsonObject? Context { get; init; }
+
+    /// <summary>Parses a message; throws <see cref="QueueMessageException"/> naming the problem (the host retries, then poisons it).</summary>
+    public static QueueRunMessage Parse(string? text)
+    {
+        if (string.IsNullOrWhiteSpace(text)) throw new QueueMessageException("The message is empty; expected { \"pipeline\": \"...\", \"input\": ..., \"runId\": \"...\"? }.");
+        JsonNode? root;
+        try
+        {
+            root = JsonNode.Parse(text);
+        }
+        catch (JsonException ex)
+        {
+            throw new QueueMessageException($"The message is not valid JSON: {ex.Message}");
+        }
+        if (root is not JsonObject body)
+            throw new QueueMessageException("The message must be a JSON object: { \"pipeline\": \"...\", \"input\": ..., \"runId\": \"...\"?, \"context\": {...}? }.");
+
+        var unknown = body.Select(p => p.Key).Where(k => !Known.Contains(k, StringComparer.Ordinal)).ToList();
+        if (unknown.Count > 0)
+            throw new QueueMessageException($"Unknown propert{(unknown.Count == 1 ? "y" : "ies")} {string.Join(", ", unknown.Select(u => $"'{u}'"))}; a message has \"pipeline\", \"input\", \"runId\" and \"context\".");
+
+        if (body["pipeline"] is not JsonValue pipelineValue || !pipelineValue.TryGetValue(out string? pipeline) || string.IsNullOrWhiteSpace(pipeline))
+            throw new QueueMessageException("\"pipeline\" is required and must be a non-empty string naming a loaded pipeline.");
+
+        try
+        {
+            return new QueueRunMessage
+            {
+                Pipeline = pipeline,
+                HasInput = body.ContainsKey("input"),
+                Input = body["input"]?.DeepClone(),
+                RunId = StartRunRequest.ReadRunId(body["runId"]),
+                Context = StartRunRequest.ReadContext(body["context"]),
+            };
+        }
+        catch (ApiRequestException ex)
+        {
+            throw new QueueMessageException(ex.Message);
+        }
+    }
+}
