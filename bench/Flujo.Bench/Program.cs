@@ -1,1 +1,82 @@
-System.Console.WriteLine("hi");
+using System.Diagnostics;
+using System.Text.Json.Nodes;
+using DurableTask.Core;
+using Flujo.Bench;
+using Flujo.Definition;
+using Flujo.Definition.Building;
+using Flujo.Hosting.Engine;
+using Flujo.Results;
+using Microsoft.Extensions.DependencyInjection;
+
+// Flujo's interpreter vs a hand-written orchestration calling the same activities, on the same in-memory engine,
+// in one process. Prints medians and ratios. Usage: dotnet run -c Release --project bench/Flujo.Bench [-- --quick]
+var quick = args.Contains("--quick");
+var sequentialRuns = quick ? 10 : 40;
+var concurrentRuns = 200;
+
+var services = new ServiceCollection().AddFlujo().BuildServiceProvider();
+var options = new FlujoEngineOptions();
+options.Orchestrators.Add((BaselineOrchestrator.Name, () => new BaselineOrchestrator()));
+await using var engine = await FlujoEngine.StartInMemoryAsync(services, options: options);
+
+var twenty = Pipeline(20);
+var five = Pipeline(5);
+
+// Warm up both paths (JIT, template cache, dispatchers).
+for (var i = 0; i < 5; i++)
+{
+    await RunFlujo(twenty);
+    await RunBaseline(twenty);
+}
+
+var flujoTimes = new List<double>();
+var baselineTimes = new List<double>();
+for (var i = 0; i < sequentialRuns; i++)
+{
+    // Interleaved so drift in machine load hits both sides alike.
+    flujoTimes.Add(await Time(() => RunFlujo(twenty)));
+    baselineTimes.Add(await Time(() => RunBaseline(twenty)));
+}
+
+var flujoMedian = Median(flujoTimes);
+var baselineMedian = Median(baselineTimes);
+Console.WriteLine($"20-step run, median of {sequentialRuns}: flujo {flujoMedian:0.0} ms, hand-written {baselineMedian:0.0} ms, ratio {flujoMedian / baselineMedian:0.00}x (goal <= 1.15x)");
+
+var flujoConcurrent = await Time(() => Task.WhenAll(Enumerable.Range(0, concurrentRuns).Select(_ => RunFlujo(five))));
+var baselineConcurrent = await Time(() => Task.WhenAll(Enumerable.Range(0, concurrentRuns).Select(_ => RunBaseline(five))));
+Console.WriteLine($"{concurrentRuns} concurrent 5-step runs: flujo {flujoConcurrent:0} ms ({concurrentRuns / (flujoConcurrent / 1000):0} runs/s), hand-written {baselineConcurrent:0} ms ({concurrentRuns / (baselineConcurrent / 1000):0} runs/s), ratio {flujoConcurrent / baselineConcurrent:0.00}x");
+return 0;
+
+async Task RunFlujo(PipelineDefinition pipeline)
+{
+    var result = await engine.Client.RunAsync(pipeline, JsonValue.Create("payload"));
+    if (result.Status != RunStatus.Completed) throw new InvalidOperationException($"Flujo run failed: {result.Error}");
+}
+
+async Task RunBaseline(PipelineDefinition pipeline)
+{
+    var input = new BaselineInput { Steps = pipeline.Steps.Cast<AgentStepDefinition>().ToList(), Input = JsonValue.Create("payload") };
+    var instance = await engine.TaskHubClient.CreateOrchestrationInstanceAsync(BaselineOrchestrator.Name, string.Empty, Guid.NewGuid().ToString("N"), input);
+    var state = await engine.TaskHubClient.WaitForOrchestrationAsync(instance, TimeSpan.FromMinutes(2));
+    if (state?.OrchestrationStatus != OrchestrationStatus.Completed) throw new InvalidOperationException($"Baseline run ended {state?.OrchestrationStatus}: {state?.Output}");
+}
+
+static PipelineDefinition Pipeline(int steps)
+{
+    var builder = new PipelineBuilder($"bench-{steps}");
+    for (var i = 1; i <= steps; i++) builder.Step($"step{i}", "echo");
+    return builder.Build();
+}
+
+static async Task<double> Time(Func<Task> action)
+{
+    var watch = Stopwatch.StartNew();
+    await action();
+    return watch.Elapsed.TotalMilliseconds;
+}
+
+static double Median(List<double> values)
+{
+    var sorted = values.Order().ToList();
+    return sorted.Count % 2 == 1 ? sorted[sorted.Count / 2] : (sorted[sorted.Count / 2 - 1] + sorted[sorted.Count / 2]) / 2;
+}

@@ -7,6 +7,7 @@ using Flujo.Durable.Orchestration;
 using Flujo.Durable.Runs;
 using Flujo.Json;
 using Flujo.Results;
+using Microsoft.DurableTask.Testing.Sidecar;
 
 namespace Flujo.Hosting.Runs;
 
@@ -15,18 +16,29 @@ public sealed class FlujoRunClient : IPipelineRunClient
 {
     private readonly TaskHubClient _client;
 
-    public FlujoRunClient(TaskHubClient client) => _client = client;
+    // TaskHubClient.WaitForOrchestrationAsync polls every 2 s on Azure Storage; other backends are polled here instead.
+    private readonly bool _poll;
+    private static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(100);
+
+    public FlujoRunClient(TaskHubClient client)
+    {
+        _client = client;
+        _poll = client.ServiceClient is not InMemoryOrchestrationService;
+    }
 
     /// <summary>Schedules a run and returns its id (the orchestration instance id).</summary>
     /// <exception cref="RunAlreadyExistsException">A run with <paramref name="runId"/> exists and has not ended.</exception>
     public async Task<string> StartAsync(PipelineDefinition pipeline, JsonNode? input = null, JsonObject? context = null, string? runId = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(pipeline);
+        // A generated id cannot collide, so only a caller's id pays for the duplicate check
+        // (which is slow on the in-memory backend: it made a 20-step run 1.4x slower in the benchmark).
+        var dedupe = runId is null ? null : Running;
         runId ??= RunIds.New(pipeline.Name);
         var runInput = new PipelineRunInput { Pipeline = pipeline, Input = input ?? pipeline.DefaultInput?.DeepClone(), Context = context };
         try
         {
-            await _client.CreateOrchestrationInstanceAsync(FlujoTaskNames.PipelineOrchestrator, string.Empty, runId, runInput, tags: null, dedupeStatuses: Running);
+            await _client.CreateOrchestrationInstanceAsync(FlujoTaskNames.PipelineOrchestrator, string.Empty, runId, runInput, tags: null, dedupeStatuses: dedupe);
         }
         catch (OrchestrationAlreadyExistsException ex)
         {
@@ -56,9 +68,25 @@ public sealed class FlujoRunClient : IPipelineRunClient
     /// <exception cref="TimeoutException">The run did not end within <paramref name="timeout"/>.</exception>
     public async Task<PipelineResult> WaitForResultAsync(string runId, TimeSpan timeout, CancellationToken cancellationToken = default)
     {
-        var state = await _client.WaitForOrchestrationAsync(new OrchestrationInstance { InstanceId = runId }, timeout, cancellationToken);
+        var state = _poll
+            ? await PollUntilEndedAsync(runId, timeout, cancellationToken)
+            : await _client.WaitForOrchestrationAsync(new OrchestrationInstance { InstanceId = runId }, timeout, cancellationToken);
         var snapshot = state is null ? null : ToSnapshot(state);
         return snapshot?.Result ?? throw new TimeoutException($"Run '{runId}' did not finish within {timeout}.");
+    }
+
+    private async Task<OrchestrationState?> PollUntilEndedAsync(string runId, TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        while (true)
+        {
+            var state = await _client.GetOrchestrationStateAsync(runId);
+            if (state is { OrchestrationStatus: OrchestrationStatus.Completed or OrchestrationStatus.Failed or OrchestrationStatus.Terminated or OrchestrationStatus.Canceled })
+                return state;
+            var left = deadline - DateTime.UtcNow;
+            if (left <= TimeSpan.Zero) return null;
+            await Task.Delay(left < PollInterval ? left : PollInterval, cancellationToken);
+        }
     }
 
     /// <summary>Stops a run; it ends as cancelled.</summary>
