@@ -198,6 +198,7 @@ internal sealed class PipelineReader
 
         // The name first, so that every later error can say which step it is about.
         var nameNode = map.Entries.FirstOrDefault(e => e.Key is YScalar { Value: "name" }).Value;
+        if (nameNode is not null && IsWrittenNull(nameNode)) nameNode = null;
         string? name = null;
         if (nameNode is not null) name = Text(nameNode, "name", unnamedPath, "the step name");
         else Error(map, "Missing required field 'name'", unnamedPath);
@@ -205,7 +206,7 @@ internal sealed class PipelineReader
 
         var kindNode = map.Entries.FirstOrDefault(e => e.Key is YScalar { Value: "kind" }).Value;
         var kind = "agent";
-        if (kindNode is not null && !YamlValues.IsNull(kindNode))
+        if (kindNode is not null && !IsWrittenNull(kindNode))
         {
             if (Text(kindNode, "kind", path, "a step kind") is not { } text)
             {
@@ -242,7 +243,7 @@ internal sealed class PipelineReader
         }
         else
         {
-            Error(fields.Value("agent") ?? map, "Missing required field 'agent' (an agent name, or { name, params })", path);
+            Error(map, "Missing required field 'agent' (an agent name, or { name, params })", path);
             Map.MarkReported(step, "agent");
         }
 
@@ -544,6 +545,8 @@ internal sealed class PipelineReader
         return json;
     }
 
+    private static bool IsWrittenNull(YNode node) => node is YScalar { Broken: false } && YamlValues.IsNull(node);
+
     /// <summary>The entries of one mapping, by key; reports unknown and non-text keys once, with a "did you mean".</summary>
     private sealed class Fields
     {
@@ -569,7 +572,9 @@ internal sealed class PipelineReader
             }
         }
 
-        public YNode? Value(string key) => _entries.TryGetValue(key, out var entry) ? entry.Value : null;
+        /// <summary>The value under <paramref name="key"/>; null when absent or written as null (<c>~</c>, <c>null</c>, nothing).</summary>
+        public YNode? Value(string key) =>
+            _entries.TryGetValue(key, out var entry) && !IsWrittenNull(entry.Value) ? entry.Value : null;
 
         public YNode? Key(string key) => _entries.TryGetValue(key, out var entry) ? entry.Key : null;
     }
