@@ -1,0 +1,236 @@
+using System.Net;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Flujo.Api;
+using Flujo.Durable.Orchestration;
+using Flujo.Functions.Functions;
+using Flujo.Functions.Hosting;
+using Flujo.Functions.Tests.Support;
+using Flujo.Json;
+using Flujo.Results;
+using Microsoft.DurableTask.Client;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace Flujo.Functions.Tests.Functions;
+
+public sealed class HttpFunctionTests
+{
+    private const string Base = "https://flujo-app.azurewebsites.net";
+    private readonly FakeDurableClient _durable = new();
+    private readonly RunsHttpFunctions _functions;
+
+    public HttpFunctionTests()
+    {
+        _functions = new RunsHttpFunctions(
+            TestPipelines.Catalog(),
+            new FunctionsRunClientFactory(new PipelineOrchestratorMap()),
+            new FlujoApiOptions(maxBodyBytes: 1024),
+            NullLogger<RunsHttpFunctions>.Instance);
+    }
+
+    private async Task<FakeHttpResponse> StartAsync(string pipeline, string? body, bool sendContentLength = true)
+    {
+        var request = new FakeHttpRequest("POST", $"{Base}/api/pipelines/{pipeline}/runs?code=k3y", body, sendContentLength: sendContentLength);
+        return (FakeHttpResponse)await _functions.StartRunAsync(request, _durable.Client, pipeline);
+    }
+
+    private static JsonObject Json(FakeHttpResponse response) => JsonNode.Parse(response.ReadBody())!.AsObject();
+
+    private static void AssertProblem(FakeHttpResponse response, HttpStatusCode status)
+    {
+        Assert.Equal(status, response.StatusCode);
+        Assert.StartsWith("application/problem+json", response.Header("Content-Type"));
+        var body = Json(response);
+        Assert.Equal((int)status, body["status"]!.GetValue<int>());
+        Assert.StartsWith("https://flujo.dev/problems/", body["type"]!.GetValue<string>());
+        Assert.False(string.IsNullOrEmpty(body["title"]!.GetValue<string>()));
+        Assert.False(string.IsNullOrEmpty(body["detail"]!.GetValue<string>()));
+    }
+
+    [Fact]
+    public async Task StartRun_ValidBody_Returns202WithLocationAndCheckStatusPayload()
+    {
+        var response = await StartAsync("greet", """{"input":{"name":"Ada"},"context":{"lang":"en"},"runId":"greet-42"}""");
+
+        Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
+        Assert.Equal($"{Base}/api/runs/greet-42", response.Header("Location"));
+        var body = Json(response);
+        Assert.Equal("greet-42", body["id"]!.GetValue<string>());
+        foreach (var field in new[] { "statusQueryGetUri", "sendEventPostUri", "terminatePostUri", "purgeHistoryDeleteUri" })
+            Assert.Contains("/runtime/webhooks/durabletask/instances/greet-42", body[field]!.GetValue<string>());
+        var scheduled = Assert.Single(_durable.Scheduled);
+        Assert.Equal("FlujoPipeline", scheduled.Orchestrator);
+        Assert.Equal("Ada", scheduled.Input.Input!["name"]!.GetValue<string>());
+        Assert.Equal("en", scheduled.Input.Context!["lang"]!.GetValue<string>());
+        Assert.Equal("greet", scheduled.Input.Pipeline.Name);
+    }
+
+    [Fact]
+    public async Task StartRun_NoRunId_IdIsPrefixedWithPipelineName()
+    {
+        var response = await StartAsync("greet", """{"input":{"name":"Ada"}}""");
+
+        Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
+        Assert.StartsWith("greet-", Json(response)["id"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task StartRun_PipelineWithOwnOrchestrator_SchedulesThatFunction()
+    {
+        var functions = new RunsHttpFunctions(
+            TestPipelines.Catalog(),
+            new FunctionsRunClientFactory(new PipelineOrchestratorMap(new Dictionary<string, string> { ["greet"] = "GreetPipeline" })),
+            FlujoApiOptions.Default,
+            NullLogger<RunsHttpFunctions>.Instance);
+        var request = new FakeHttpRequest("POST", $"{Base}/api/pipelines/greet/runs", """{"input":{"name":"Ada"}}""");
+
+        await functions.StartRunAsync(request, _durable.Client, "greet");
+
+        Assert.Equal("GreetPipeline", Assert.Single(_durable.Scheduled).Orchestrator);
+    }
+
+    [Theory]
+    [InlineData("{not json", "not valid JSON")]
+    [InlineData("[1,2]", "must be a JSON object")]
+    [InlineData("""{"name":"Ada"}""", "Unknown property 'name'")]
+    [InlineData("""{"input":1,"context":[1]}""", "\"context\" must be a JSON object")]
+    [InlineData("""{"input":1,"runId":7}""", "\"runId\" must be a string")]
+    [InlineData("""{"input":1,"runId":"a/b"}""", "must not contain")]
+    public async Task StartRun_MalformedBody_Returns400Problem(string body, string expected)
+    {
+        var response = await StartAsync("plain", body);
+
+        AssertProblem(response, HttpStatusCode.BadRequest);
+        Assert.Contains(expected, Json(response)["detail"]!.GetValue<string>());
+        Assert.Equal(0, _durable.Schedules);
+    }
+
+    [Fact]
+    public async Task StartRun_UnknownPipeline_Returns404Problem()
+    {
+        var response = await StartAsync("nope", """{"input":1}""");
+
+        AssertProblem(response, HttpStatusCode.NotFound);
+        Assert.Contains("'nope'", Json(response)["detail"]!.GetValue<string>());
+        Assert.Equal(0, _durable.Schedules);
+    }
+
+    [Fact]
+    public async Task StartRun_InputFailsInputSchema_Returns400WithSchemaErrors()
+    {
+        var response = await StartAsync("greet", """{"input":{"name":""}}""");
+
+        AssertProblem(response, HttpStatusCode.BadRequest);
+        var errors = Json(response)["errors"]!.AsArray().Select(e => e!.GetValue<string>()).ToList();
+        Assert.NotEmpty(errors);
+        Assert.Contains(errors, e => e.Contains("/name"));
+        Assert.Equal(0, _durable.Schedules);
+    }
+
+    [Fact]
+    public async Task StartRun_RunIdExistsAndRunning_Returns409Problem()
+    {
+        _durable.Put("greet-1", OrchestrationRuntimeStatus.Running);
+
+        var response = await StartAsync("greet", """{"input":{"name":"Ada"},"runId":"greet-1"}""");
+
+        AssertProblem(response, HttpStatusCode.Conflict);
+        Assert.Equal(0, _durable.Schedules);
+    }
+
+    [Fact]
+    public async Task StartRun_BodyOverLimit_Returns413Problem()
+    {
+        var big = $$"""{"input":"{{new string('x', 2000)}}"}""";
+
+        AssertProblem(await StartAsync("plain", big), HttpStatusCode.RequestEntityTooLarge);
+        AssertProblem(await StartAsync("plain", big, sendContentLength: false), HttpStatusCode.RequestEntityTooLarge);
+        Assert.Equal(0, _durable.Schedules);
+    }
+
+    [Fact]
+    public async Task GetRun_Unknown_Returns404Problem()
+    {
+        var request = new FakeHttpRequest("GET", $"{Base}/api/runs/missing");
+
+        AssertProblem((FakeHttpResponse)await _functions.GetRunAsync(request, _durable.Client, "missing"), HttpStatusCode.NotFound);
+    }
+
+    [Fact]
+    public async Task GetRun_Running_ShowsProgress()
+    {
+        var progress = new RunProgress { Pipeline = "greet", Version = "1", CurrentStep = "hello", StepsDone = 1, TotalSteps = 3, CostUsd = 0.25m, Tokens = 40 };
+        _durable.Put("greet-7", OrchestrationRuntimeStatus.Running, customStatus: JsonSerializer.Serialize(progress, FlujoJson.Options));
+
+        var response = (FakeHttpResponse)await _functions.GetRunAsync(new FakeHttpRequest("GET", $"{Base}/api/runs/greet-7"), _durable.Client, "greet-7");
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var body = Json(response);
+        Assert.Equal("running", body["status"]!.GetValue<string>());
+        Assert.Equal("hello", body["progress"]!["currentStep"]!.GetValue<string>());
+        Assert.Equal(1, body["progress"]!["stepsDone"]!.GetValue<int>());
+        Assert.Equal(0.25m, body["progress"]!["costUsd"]!.GetValue<decimal>());
+        Assert.Null(body["result"]);
+    }
+
+    [Fact]
+    public async Task GetRun_Completed_ReturnsFullResult()
+    {
+        var result = new PipelineResult { RunId = "greet-8", Pipeline = "greet", Version = "1", Status = RunStatus.Completed, Output = JsonValue.Create("hi Ada"), TotalCostUsd = 0.5m };
+        _durable.Put("greet-8", OrchestrationRuntimeStatus.Completed, output: JsonSerializer.Serialize(result, FlujoJson.Options));
+
+        var response = (FakeHttpResponse)await _functions.GetRunAsync(new FakeHttpRequest("GET", $"{Base}/api/runs/greet-8"), _durable.Client, "greet-8");
+
+        var body = Json(response);
+        Assert.Equal("completed", body["status"]!.GetValue<string>());
+        Assert.Equal("hi Ada", body["result"]!["output"]!.GetValue<string>());
+        Assert.Equal(0.5m, body["result"]!["totalCostUsd"]!.GetValue<decimal>());
+    }
+
+    [Fact]
+    public async Task GetRun_Failed_ReturnsFailedResultFromCustomStatus()
+    {
+        var failed = new PipelineResult { RunId = "greet-9", Pipeline = "greet", Status = RunStatus.Failed, Error = "Step 'hello' failed: boom" };
+        var progress = new RunProgress { Pipeline = "greet", Status = RunStatus.Failed, Result = failed };
+        _durable.Put("greet-9", OrchestrationRuntimeStatus.Failed, customStatus: JsonSerializer.Serialize(progress, FlujoJson.Options));
+
+        var body = Json((FakeHttpResponse)await _functions.GetRunAsync(new FakeHttpRequest("GET", $"{Base}/api/runs/greet-9"), _durable.Client, "greet-9"));
+
+        Assert.Equal("failed", body["status"]!.GetValue<string>());
+        Assert.Equal("Step 'hello' failed: boom", body["result"]!["error"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task CancelRun_Running_Returns202AndTerminates()
+    {
+        _durable.Put("greet-3", OrchestrationRuntimeStatus.Running);
+
+        var response = (FakeHttpResponse)await _functions.CancelRunAsync(new FakeHttpRequest("POST", $"{Base}/api/runs/greet-3/cancel"), _durable.Client, "greet-3");
+
+        Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
+        Assert.Equal(["greet-3"], _durable.Terminated);
+    }
+
+    [Fact]
+    public async Task CancelRun_Unknown_Returns404_Ended_Returns409()
+    {
+        var result = new PipelineResult { RunId = "greet-4", Status = RunStatus.Completed };
+        _durable.Put("greet-4", OrchestrationRuntimeStatus.Completed, output: JsonSerializer.Serialize(result, FlujoJson.Options));
+
+        AssertProblem((FakeHttpResponse)await _functions.CancelRunAsync(new FakeHttpRequest("POST", $"{Base}/api/runs/x/cancel"), _durable.Client, "x"), HttpStatusCode.NotFound);
+        AssertProblem((FakeHttpResponse)await _functions.CancelRunAsync(new FakeHttpRequest("POST", $"{Base}/api/runs/greet-4/cancel"), _durable.Client, "greet-4"), HttpStatusCode.Conflict);
+        Assert.Empty(_durable.Terminated);
+    }
+
+    [Fact]
+    public async Task ListPipelines_ReturnsNameVersionSteps()
+    {
+        var response = (FakeHttpResponse)await _functions.ListPipelinesAsync(new FakeHttpRequest("GET", $"{Base}/api/pipelines"), _durable.Client);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var pipelines = Json(response)["pipelines"]!.AsArray();
+        Assert.Equal(["greet", "plain"], pipelines.Select(p => p!["name"]!.GetValue<string>()));
+        Assert.Equal("1", pipelines[0]!["version"]!.GetValue<string>());
+        Assert.Equal(["hello"], pipelines[0]!["steps"]!.AsArray().Select(s => s!.GetValue<string>()));
+    }
+}

@@ -1,0 +1,63 @@
+using System.Text.Json;
+using Flujo.Durable.Orchestration;
+using Flujo.Json;
+using Microsoft.DurableTask;
+using Microsoft.DurableTask.Client;
+using Moq;
+
+namespace Flujo.Functions.Tests.Support;
+
+/// <summary>
+/// A Moq <see cref="DurableTaskClient"/> that remembers the instances it scheduled, so the real
+/// <c>DurableTaskClientRunClient</c> runs against it. <see cref="Schedules"/> counts schedule calls.
+/// </summary>
+public sealed class FakeDurableClient
+{
+    private readonly Dictionary<string, OrchestrationMetadata> _instances = new(StringComparer.Ordinal);
+
+    public FakeDurableClient()
+    {
+        Mock.Setup(c => c.ScheduleNewOrchestrationInstanceAsync(It.IsAny<TaskName>(), It.IsAny<object?>(), It.IsAny<StartOrchestrationOptions?>(), It.IsAny<CancellationToken>()))
+            .Returns((TaskName name, object? input, StartOrchestrationOptions? options, CancellationToken _) =>
+            {
+                var id = options?.InstanceId ?? Guid.NewGuid().ToString("N");
+                Scheduled.Add((name.Name, id, (PipelineRunInput)input!));
+                Put(id, OrchestrationRuntimeStatus.Pending, name.Name, input: JsonSerializer.Serialize(input, FlujoJson.Options));
+                return Task.FromResult(id);
+            });
+        Mock.Setup(c => c.GetInstanceAsync(It.IsAny<string>(), It.IsAny<bool>(), It.IsAny<CancellationToken>()))
+            .Returns((string id, bool _, CancellationToken _) => Task.FromResult(_instances.GetValueOrDefault(id)));
+        Mock.Setup(c => c.TerminateInstanceAsync(It.IsAny<string>(), It.IsAny<TerminateInstanceOptions?>(), It.IsAny<CancellationToken>()))
+            .Returns((string id, TerminateInstanceOptions? options, CancellationToken _) =>
+            {
+                Terminated.Add(id);
+                Put(id, OrchestrationRuntimeStatus.Terminated, output: JsonSerializer.Serialize(options?.Output, FlujoJson.Options));
+                return Task.CompletedTask;
+            });
+    }
+
+    public Mock<DurableTaskClient> Mock { get; } = new("test");
+
+    public DurableTaskClient Client => Mock.Object;
+
+    public List<(string Orchestrator, string RunId, PipelineRunInput Input)> Scheduled { get; } = [];
+
+    public List<string> Terminated { get; } = [];
+
+    public int Schedules => Scheduled.Count;
+
+    /// <summary>Sets an instance's stored state, as a backend would after the orchestrator wrote it.</summary>
+    public void Put(string id, OrchestrationRuntimeStatus status, string name = "FlujoPipeline", string? input = null, string? output = null, string? customStatus = null)
+    {
+        var existing = _instances.GetValueOrDefault(id);
+        _instances[id] = new OrchestrationMetadata(existing?.Name ?? name, id)
+        {
+            RuntimeStatus = status,
+            SerializedInput = input ?? existing?.SerializedInput,
+            SerializedOutput = output,
+            SerializedCustomStatus = customStatus ?? existing?.SerializedCustomStatus,
+            CreatedAt = existing?.CreatedAt ?? DateTimeOffset.UtcNow,
+            LastUpdatedAt = DateTimeOffset.UtcNow,
+        };
+    }
+}
