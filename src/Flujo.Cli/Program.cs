@@ -1,11 +1,17 @@
 using Flujo.Cli;
 using Flujo.Cli.Commands;
+using Flujo.Cli.Rendering;
 using Spectre.Console.Cli;
 
 var app = new CommandApp();
 app.Configure(config =>
 {
     config.SetApplicationName("flujo");
+    config.ConfigureConsole(Consoles.Out);
+    // An unknown option is a bad argument (exit 2), not something to ignore.
+    config.UseStrictParsing();
+    // Argument errors go to stderr, so that stdout stays clean for --json, and map to the contract's exit codes.
+    config.SetExceptionHandler((exception, _) => CliErrors.Report(exception));
     config.AddCommand<RunCommand>("run")
         .WithDescription("Run a pipeline file on the embedded Durable Task engine, with live progress.")
         .WithExample("run", "samples/support-triage.yaml")
@@ -16,5 +22,5 @@ app.Configure(config =>
 });
 
 var exitCode = await app.RunAsync(args);
-// Spectre reports argument errors as -1; the contract says 2 for bad arguments.
+// Spectre reports its own errors as -1; the contract says 2 for bad arguments.
 return exitCode < 0 ? ExitCodes.InvalidInput : exitCode;
