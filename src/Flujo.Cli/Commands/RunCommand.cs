@@ -63,9 +63,10 @@ public sealed class RunCommand : AsyncCommand<RunSettings>
         {
             result = await engine.Client.WaitForResultAsync(runId, TimeSpan.FromSeconds(settings.TimeoutSeconds), cancellationToken);
         }
-        catch (TimeoutException ex)
+        catch (Exception ex) when (ex is TimeoutException || (ex is OperationCanceledException && !cancellationToken.IsCancellationRequested))
         {
-            errors.MarkupLine($"[red]error[/] {Markup.Escape(ex.Message)}");
+            // The Durable Task client signals the end of its wait by cancelling, not with a TimeoutException.
+            errors.MarkupLine($"[red]error[/] Timed out: run {Markup.Escape(runId)} did not finish within --timeout {settings.TimeoutSeconds} s; it was abandoned with the in-memory engine.");
             return ExitCodes.RunFailed;
         }
 

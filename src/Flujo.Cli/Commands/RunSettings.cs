@@ -1,4 +1,5 @@
 using System.ComponentModel;
+using Spectre.Console;
 using Spectre.Console.Cli;
 
 namespace Flujo.Cli.Commands;
@@ -24,4 +25,9 @@ public sealed class RunSettings : PipelineFileSettings
     [CommandOption("--timeout <SECONDS>")]
     [Description("Give up waiting after this many seconds (default 600).")]
     public int TimeoutSeconds { get; init; } = 600;
+
+    public override ValidationResult Validate() =>
+        TimeoutSeconds > 0
+            ? ValidationResult.Success()
+            : ValidationResult.Error($"--timeout must be a positive number of seconds; got {TimeoutSeconds}.");
 }
