@@ -21,14 +21,35 @@ public sealed class QueueRunMessage
 
     public JsonObject? Context { get; init; }
 
-    /// <summary>Parses a message; throws <see cref="QueueMessageException"/> naming the problem (the host retries, then poisons it).</summary>
+    /// <summary>
+    /// The JSON inside a base64-encoded message (as some Storage tools send), or null when <paramref name="text"/> is not
+    /// base64 of a JSON object.
+    /// </summary>
+    private static string? DecodeBase64Json(string text)
+    {
+        var trimmed = text.Trim();
+        if (trimmed.StartsWith('{')) return null;
+        var buffer = new byte[trimmed.Length];
+        if (!Convert.TryFromBase64String(trimmed, buffer, out var length)) return null;
+        try
+        {
+            var decoded = new System.Text.UTF8Encoding(false, true).GetString(buffer, 0, length);
+            return decoded.TrimStart().StartsWith('{') ? decoded : null;
+        }
+        catch (System.Text.DecoderFallbackException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>Parses a message (plain JSON text, or base64 of it); throws <see cref="QueueMessageException"/> naming the problem (the host retries, then poisons it).</summary>
     public static QueueRunMessage Parse(string? text)
     {
         if (string.IsNullOrWhiteSpace(text)) throw new QueueMessageException("The message is empty; expected { \"pipeline\": \"...\", \"input\": ..., \"runId\": \"...\"? }.");
         JsonNode? root;
         try
         {
-            root = JsonNode.Parse(text);
+            root = JsonNode.Parse(DecodeBase64Json(text) ?? text);
         }
         catch (JsonException ex)
         {

@@ -51,6 +51,16 @@ public sealed class QueueFunctionTests
     }
 
     [Fact]
+    public async Task Base64Message_IsDecoded()
+    {
+        var base64 = Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes("""{"pipeline":"plain","runId":"plain-b64"}"""));
+
+        await DeliverAsync(base64);
+
+        Assert.Equal("plain-b64", Assert.Single(_durable.Scheduled).RunId);
+    }
+
+    [Fact]
     public async Task NoRunId_RedeliveredMessage_SchedulesOnce()
     {
         const string message = """{"pipeline":"plain","input":"x"}""";
