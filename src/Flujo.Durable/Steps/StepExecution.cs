@@ -19,6 +19,9 @@ public sealed class StepExecution
     /// <summary>Longest fallback chain followed at run time (SEMANTICS §3).</summary>
     public const int MaxFallbackDepth = 10;
 
+    /// <summary>How much longer than the step timeout the orchestrator waits for an attempt activity before giving up on it.</summary>
+    public static readonly TimeSpan AttemptTimeoutGrace = TimeSpan.FromSeconds(30);
+
     private readonly StepRunnerRegistry _runners;
     private readonly ContextSchema? _contextSchema;
 
@@ -68,32 +71,36 @@ public sealed class StepExecution
             };
         }
 
-        var result = await RunWithFallbackAsync(step, input, depth: 0);
+        var result = (await RunWithFallbackAsync(step, input, depth: 0)).Result;
         return result.Success && step.UpdatesContext ? ApplyContextUpdate(result) : result;
     }
 
-    private async Task<StepResult> RunWithFallbackAsync(StepDefinition step, JsonNode? input, int depth)
+    /// <summary>A step's result after its fallbacks, and whether the runtime loop guard stopped the chain.</summary>
+    private readonly record struct FallbackRun(StepResult Result, bool LoopDetected);
+
+    private async Task<FallbackRun> RunWithFallbackAsync(StepDefinition step, JsonNode? input, int depth)
     {
         var primary = await _runners.For(step).RunAsync(step, input, this);
         if (primary.Result.Success || !primary.FallbackAllowed || step.Fallback is null)
-            return primary.Result;
+            return new(primary.Result, LoopDetected: false);
 
         if (depth >= MaxFallbackDepth)
         {
+            // SEMANTICS §3: the guard stops the chain with this message; it must not be buried under the chain's errors.
             primary.Result.Feedback = $"Fallback loop detected for step '{step.Name}'";
-            return primary.Result;
+            return new(primary.Result, LoopDetected: true);
         }
 
         var fallbackStep = Pipeline.FindStep(step.Fallback);
         var fallback = fallbackStep is null
-            ? new StepResult { Name = step.Fallback, Success = false, Feedback = $"Fallback step '{step.Fallback}' does not exist", StartedAt = Now, FinishedAt = Now }
+            ? new FallbackRun(new StepResult { Name = step.Fallback, Success = false, Feedback = $"Fallback step '{step.Fallback}' does not exist", StartedAt = Now, FinishedAt = Now }, false)
             : await RunWithFallbackAsync(fallbackStep, FlujoJson.Clone(input), depth + 1);
 
-        return Combine(step, primary.Result, fallback);
+        return new(Combine(step, primary.Result, fallback.Result, fallback.LoopDetected), fallback.LoopDetected);
     }
 
     /// <summary>The step result after a fallback ran (SEMANTICS §3): named after the primary, costs summed.</summary>
-    private static StepResult Combine(StepDefinition step, StepResult primary, StepResult fallback)
+    private static StepResult Combine(StepDefinition step, StepResult primary, StepResult fallback, bool loopDetected = false)
     {
         var metadata = new JsonObject
         {
@@ -133,7 +140,10 @@ public sealed class StepExecution
         else
         {
             combined.Output = null;
-            combined.Feedback = $"Original error: {primary.Feedback}; Fallback error: {fallback.Feedback}";
+            // A loop stopped by the runtime guard is reported as such (its feedback is the guard's message), not nested.
+            combined.Feedback = loopDetected
+                ? fallback.Feedback
+                : $"Original error: {primary.Feedback}; Fallback error: {fallback.Feedback}";
         }
         return combined;
     }
@@ -189,8 +199,11 @@ public sealed class StepExecution
             if (request.Step.Timeout is not { } timeout)
                 return await activity;
 
+            // The activity bounds the agent call itself (SEMANTICS §2: the timeout is the agent call's). This durable
+            // timer is only the safety net for a hung or lost worker, so it allows for processors, plugins, validators
+            // and dispatch: with the bare timeout it failed attempts whose agent answered in time.
             using var timerCancellation = new CancellationTokenSource();
-            var timer = Orchestration.CreateTimer(timeout, timerCancellation.Token);
+            var timer = Orchestration.CreateTimer(timeout + AttemptTimeoutGrace, timerCancellation.Token);
             var winner = await Task.WhenAny(activity, timer);
             if (winner == activity)
             {
