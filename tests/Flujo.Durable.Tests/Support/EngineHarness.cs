@@ -1,5 +1,6 @@
 using Flujo.Definition;
 using Flujo.Hosting.Engine;
+using Flujo.Hosting.Runs;
 using Flujo.Plugins;
 using Flujo.Processors;
 using Flujo.Registration;
@@ -45,11 +46,18 @@ public sealed class EngineHarness : IAsyncDisposable
         return this;
     }
 
-    public async Task<PipelineResult> RunAsync(PipelineDefinition pipeline, JsonNode? input = null, JsonObject? context = null)
+    /// <summary>Runs <paramref name="pipeline"/> to its end and returns its result (also for failed runs).</summary>
+    public async Task<PipelineResult> RunAsync(PipelineDefinition pipeline, JsonNode? input = null, JsonObject? context = null, string? runId = null)
     {
         var engine = await EngineAsync();
-        return await engine.Client.RunAsync(pipeline, input, context, timeout: TimeSpan.FromSeconds(60));
+        return await engine.Client.RunAsync(pipeline, input, context, runId, timeout: TimeSpan.FromSeconds(60));
     }
+
+    /// <summary>Runs <paramref name="pipeline"/> with a text input.</summary>
+    public Task<PipelineResult> RunAsync(PipelineDefinition pipeline, string input) => RunAsync(pipeline, JsonValue.Create(input));
+
+    /// <summary>The engine's run client (starts the engine on first use).</summary>
+    public async Task<FlujoRunClient> ClientAsync() => (await EngineAsync()).Client;
 
     public async Task<FlujoEngine> EngineAsync()
     {
