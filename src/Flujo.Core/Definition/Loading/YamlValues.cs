@@ -78,10 +78,9 @@ internal static partial class YamlValues
 
     public static bool TryGetBool(YScalar scalar, out bool value)
     {
-        value = false;
-        if (TypeOf(scalar) != ScalarType.Bool) return false;
         value = scalar.Value is "true" or "True" or "TRUE";
-        return BoolPattern().IsMatch(scalar.Value);
+        // A !!bool tag forces the type, but the text must still be a boolean.
+        return TypeOf(scalar) == ScalarType.Bool && BoolPattern().IsMatch(scalar.Value);
     }
 
     public static bool TryGetInteger(YScalar scalar, out BigInteger value)
