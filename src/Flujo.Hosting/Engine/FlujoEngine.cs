@@ -19,7 +19,7 @@ namespace Flujo.Hosting.Engine;
 /// activities through <see cref="DurableTaskShimFactory"/> over any <see cref="IOrchestrationService"/>
 /// (in memory by default). The same orchestrator code runs in the Azure Functions app.
 /// </summary>
-public sealed class FlujoEngine : IAsyncDisposable
+public sealed partial class FlujoEngine : IAsyncDisposable
 {
     private readonly TaskHubWorker _worker;
     private readonly IOrchestrationService _service;

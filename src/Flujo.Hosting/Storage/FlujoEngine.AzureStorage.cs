@@ -1,0 +1,58 @@
+using DurableTask.AzureStorage;
+using Flujo.Hosting.Storage;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace Flujo.Hosting.Engine;
+
+public sealed partial class FlujoEngine
+{
+    /// <summary>
+    /// Starts an engine on Azure Storage (a real storage account, or Azurite locally): runs survive the process and
+    /// several workers on one task hub share the work.
+    /// </summary>
+    /// <param name="services">Flujo's services (agents, processors, plugins, validators).</param>
+    /// <param name="connectionString">An Azure Storage connection string, e.g. <see cref="AzuriteLauncher.ConnectionString"/>.</param>
+    /// <param name="taskHubName">The task hub (tables <c>&lt;hub&gt;Instances</c>, <c>&lt;hub&gt;History</c>, queues, lease blobs).</param>
+    /// <param name="workerId">A stable id of this worker across restarts; overrides <see cref="AzureStorageEngineOptions.WorkerId"/>.</param>
+    public static Task<FlujoEngine> StartOnAzureStorageAsync(
+        IServiceProvider services,
+        string connectionString,
+        string taskHubName = AzureStorageEngineOptions.DefaultTaskHubName,
+        string? workerId = null,
+        ILoggerFactory? loggerFactory = null,
+        FlujoEngineOptions? options = null,
+        AzureStorageEngineOptions? storage = null)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        ArgumentException.ThrowIfNullOrWhiteSpace(connectionString);
+        ArgumentException.ThrowIfNullOrWhiteSpace(taskHubName);
+        loggerFactory ??= services.GetService<ILoggerFactory>() ?? NullLoggerFactory.Instance;
+        var service = CreateAzureStorageService(connectionString, taskHubName, workerId, loggerFactory, storage);
+        return StartAsync(services, service, service, loggerFactory, options);
+    }
+
+    /// <summary>The Azure Storage orchestration service with Flujo's latency and resume settings.</summary>
+    public static AzureStorageOrchestrationService CreateAzureStorageService(
+        string connectionString,
+        string taskHubName = AzureStorageEngineOptions.DefaultTaskHubName,
+        string? workerId = null,
+        ILoggerFactory? loggerFactory = null,
+        AzureStorageEngineOptions? storage = null)
+    {
+        storage ??= new AzureStorageEngineOptions();
+        var settings = new AzureStorageOrchestrationServiceSettings
+        {
+            StorageAccountClientProvider = new StorageAccountClientProvider(connectionString),
+            TaskHubName = taskHubName,
+            WorkerId = workerId ?? storage.WorkerId ?? Environment.MachineName,
+            PartitionCount = storage.PartitionCount,
+            MaxQueuePollingInterval = storage.MaxQueuePollingInterval,
+            ControlQueueVisibilityTimeout = storage.ControlQueueVisibilityTimeout,
+            WorkItemQueueVisibilityTimeout = storage.WorkItemQueueVisibilityTimeout,
+            LoggerFactory = loggerFactory ?? NullLoggerFactory.Instance,
+        };
+        return new AzureStorageOrchestrationService(settings);
+    }
+}
