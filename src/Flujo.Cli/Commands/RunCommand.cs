@@ -5,6 +5,7 @@ using Flujo.Definition;
 using Flujo.Durable.Runs;
 using Flujo.Execution;
 using Flujo.Hosting.Engine;
+using Flujo.Hosting.Storage;
 using Flujo.Json;
 using Flujo.Results;
 using Microsoft.Extensions.DependencyInjection;
@@ -44,7 +45,26 @@ public sealed class RunCommand : AsyncCommand<RunSettings>
 
         services.AddSingleton<IAttemptObserver>(new ConsoleProgressObserver(errors, pipeline.Steps.Select(s => s.Name)));
         await using var provider = services.BuildServiceProvider();
-        await using var engine = await FlujoEngine.StartInMemoryAsync(provider);
+        AzuriteLauncher? azurite = null;
+        FlujoEngine engine;
+        try
+        {
+            if (settings.Durable && settings.Storage is null)
+                azurite = await AzuriteLauncher.EnsureRunningAsync(log: line => errors.MarkupLine($"[grey]{Markup.Escape(line)}[/]"), cancellationToken: cancellationToken);
+            engine = settings.Durable
+                ? await FlujoEngine.StartOnAzureStorageAsync(provider, settings.Storage ?? AzuriteLauncher.ConnectionString, settings.TaskHub)
+                : await FlujoEngine.StartInMemoryAsync(provider);
+        }
+        catch (Exception ex) when (settings.Durable)
+        {
+            if (azurite is not null) await azurite.DisposeAsync();
+            if (ex is OperationCanceledException) throw;
+            errors.MarkupLine($"[red]error[/] Could not start the engine on Azure Storage: {Markup.Escape(ex.Message)}");
+            return ExitCodes.RunFailed;
+        }
+        // Stop the worker before Azurite (when we started it), with SIGTERM.
+        await using var stopAzurite = azurite;
+        await using var stopEngine = engine;
 
         string runId;
         try
@@ -66,7 +86,7 @@ public sealed class RunCommand : AsyncCommand<RunSettings>
         catch (Exception ex) when (ex is TimeoutException || (ex is OperationCanceledException && !cancellationToken.IsCancellationRequested))
         {
             // The Durable Task client signals the end of its wait by cancelling, not with a TimeoutException.
-            errors.MarkupLine($"[red]error[/] Timed out: run {Markup.Escape(runId)} did not finish within --timeout {settings.TimeoutSeconds} s; it was abandoned with the in-memory engine.");
+            errors.MarkupLine($"[red]error[/] Timed out: run {Markup.Escape(runId)} did not finish within --timeout {settings.TimeoutSeconds} s; {(settings.Durable ? $"it stays on task hub {Markup.Escape(settings.TaskHub)} and resumes when a worker runs there" : "it was abandoned with the in-memory engine")}.");
             return ExitCodes.RunFailed;
         }
 
