@@ -142,7 +142,7 @@ public sealed class FlujoApi
     public static IReadOnlyList<string>? InputErrors(PipelineDefinition pipeline, JsonNode? input)
     {
         if (pipeline.InputSchema is null) return null;
-        var problems = ContextSchema.Compile(pipeline.InputSchema).Validate(input);
+        var problems = CompiledJsonSchema.Compile(pipeline.InputSchema).Validate(input);
         return problems is null ? null : problems.Split("; ", StringSplitOptions.RemoveEmptyEntries);
     }
 

@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using Flujo.Context;
+using Flujo.Json;
 using Flujo.Definition;
 using Flujo.Durable.Steps;
 using Flujo.Results;
@@ -31,7 +32,7 @@ public sealed class PipelineOrchestrator : TaskOrchestrator<PipelineRunInput, Pi
         var initialContext = pipeline.InitialContext is null ? new JsonObject() : (JsonObject)pipeline.InitialContext.DeepClone();
         if (input.Context is not null) initialContext = ContextMerger.Merge(initialContext, input.Context);
         var run = new RunState(input.Input ?? pipeline.DefaultInput?.DeepClone(), initialContext);
-        var schema = pipeline.ContextSchema is null ? null : ContextSchema.Compile(pipeline.ContextSchema);
+        var schema = pipeline.ContextSchema is null ? null : CompiledJsonSchema.Compile(pipeline.ContextSchema);
         var execution = new StepExecution(context, pipeline, run, _runners, schema);
         var progress = new RunProgress { Pipeline = pipeline.Name, Version = pipeline.Version, TotalSteps = pipeline.Steps.Count };
 

@@ -23,9 +23,9 @@ public sealed class StepExecution
     public static readonly TimeSpan AttemptTimeoutGrace = TimeSpan.FromSeconds(30);
 
     private readonly StepRunnerRegistry _runners;
-    private readonly ContextSchema? _contextSchema;
+    private readonly CompiledJsonSchema? _contextSchema;
 
-    public StepExecution(TaskOrchestrationContext orchestration, PipelineDefinition pipeline, RunState run, StepRunnerRegistry runners, ContextSchema? contextSchema)
+    public StepExecution(TaskOrchestrationContext orchestration, PipelineDefinition pipeline, RunState run, StepRunnerRegistry runners, CompiledJsonSchema? contextSchema)
     {
         Orchestration = orchestration;
         Pipeline = pipeline;

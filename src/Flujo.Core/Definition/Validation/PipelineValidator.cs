@@ -1,3 +1,4 @@
+using Flujo.Json;
 using Flujo.Registration;
 using Flujo.Templates;
 using Json.Schema;
@@ -259,18 +260,18 @@ public static class PipelineValidator
         {
             var root = Where(pipeline, "");
             var contextSchema = Compile(pipeline.ContextSchema, "context.schema", root);
-            if (pipeline.InitialContext is { } initial && contextSchema is not null && SchemaChecks.Check(contextSchema, initial) is { } contextErrors)
+            if (pipeline.InitialContext is { } initial && contextSchema is not null && contextSchema.Validate(initial) is { } contextErrors)
                 Add($"context.initial does not match context.schema: {contextErrors}", Where(pipeline, "context.initial", root));
 
             var inputSchema = Compile(pipeline.InputSchema, "inputSchema", root);
-            if (pipeline.DefaultInput is { } input && inputSchema is not null && SchemaChecks.Check(inputSchema, input) is { } inputErrors)
+            if (pipeline.DefaultInput is { } input && inputSchema is not null && inputSchema.Validate(input) is { } inputErrors)
                 Add($"defaultInput does not match inputSchema: {inputErrors}", Where(pipeline, "defaultInput", root));
         }
 
-        private JsonSchema? Compile(System.Text.Json.Nodes.JsonNode? schema, string field, SourceLocation? root)
+        private CompiledJsonSchema? Compile(System.Text.Json.Nodes.JsonNode? schema, string field, SourceLocation? root)
         {
             if (schema is null) return null;
-            var compiled = SchemaChecks.TryCompile(schema, out var error);
+            var compiled = CompiledJsonSchema.TryCompile(schema, out var error);
             if (compiled is null) Add($"{field}: not a valid JSON Schema: {error}", Where(pipeline, field, root));
             return compiled;
         }
