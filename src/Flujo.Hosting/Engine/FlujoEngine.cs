@@ -1,5 +1,6 @@
 using DurableTask.Core;
 using Flujo.Durable.Registration;
+using Flujo.Durable.Serialization;
 using Flujo.Durable.Steps;
 using Flujo.Json;
 using Microsoft.DurableTask;
@@ -53,7 +54,7 @@ public sealed partial class FlujoEngine : IAsyncDisposable
         loggerFactory ??= services.GetService<ILoggerFactory>() ?? NullLoggerFactory.Instance;
         var runners = services.GetService<StepRunnerRegistry>() ?? StepRunnerRegistry.Default;
         var shims = new DurableTaskShimFactory(
-            new DurableTaskWorkerOptions { DataConverter = new JsonDataConverter(FlujoJson.Options) },
+            new DurableTaskWorkerOptions { DataConverter = FlujoDataConverter.Instance },
             loggerFactory);
 
         var worker = new TaskHubWorker(service, loggerFactory) { ErrorPropagationMode = ErrorPropagationMode.UseFailureDetails };
