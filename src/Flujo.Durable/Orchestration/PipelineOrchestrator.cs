@@ -87,7 +87,7 @@ public sealed class PipelineOrchestrator : TaskOrchestrator<PipelineRunInput, Pi
         }
 
         // A failed run must show as Failed in the monitor; its full result stays readable in the custom status.
-        progress.Result = result;
+        progress.Result = StatusResultTrimmer.Fit(result);
         context.SetCustomStatus(progress);
         logger.LogWarning("Run {RunId} of {Pipeline} ended {Status}: {Error}", context.InstanceId, pipeline.Name, result.Status, result.Error);
         throw new PipelineRunFailedException(result.Error ?? "The run failed.");
