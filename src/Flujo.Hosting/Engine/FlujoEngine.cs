@@ -63,10 +63,10 @@ public sealed partial class FlujoEngine : IAsyncDisposable
             .Concat(options?.Orchestrators ?? []);
         var activities = FlujoDurableTasks.Activities.Concat(options?.Activities ?? []);
         worker.AddTaskOrchestrations(orchestrators
-            .Select(o => (ObjectCreator<TaskOrchestration>)new OrchestrationShimCreator(o.Name.Name, () => shims.CreateOrchestration(o.Name, o.Create(), parent: null)))
+            .Select(o => (ObjectCreator<TaskOrchestration>)new ShimCreator<TaskOrchestration>(o.Name.Name, () => shims.CreateOrchestration(o.Name, o.Create(), parent: null)))
             .ToArray());
         worker.AddTaskActivities(activities
-            .Select(a => (ObjectCreator<TaskActivity>)new ActivityShimCreator(a.Name.Name, () => shims.CreateActivity(a.Name, a.Create(services))))
+            .Select(a => (ObjectCreator<TaskActivity>)new ShimCreator<TaskActivity>(a.Name.Name, () => shims.CreateActivity(a.Name, a.Create(services))))
             .ToArray());
 
         await service.CreateIfNotExistsAsync();
