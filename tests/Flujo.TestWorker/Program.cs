@@ -1,0 +1,67 @@
+using System.Text.Json.Nodes;
+using Flujo.Agents;
+using Flujo.Hosting.Engine;
+using Flujo.Hosting.Storage;
+using Flujo.Registration;
+using Microsoft.Extensions.DependencyInjection;
+
+// A worker for the crash-resume test: hosts Flujo's engine on an Azure Storage task hub with short visibility timeouts
+// and registers the agent "logged-step", which appends "begin <step>" to the log file, works for --delay-ms, appends
+// "end <step>" and returns "<input>+<step>". Prints "ready" once the worker listens; runs until killed (or stdin closes).
+// Usage: Flujo.TestWorker --storage <connection string> --task-hub <hub> --worker-id <id> --log <file> [--delay-ms 300]
+
+var storage = Arg("--storage") ?? AzuriteLauncher.ConnectionString;
+var taskHub = Arg("--task-hub") ?? AzureStorageEngineOptions.DefaultTaskHubName;
+var workerId = Arg("--worker-id") ?? "test-worker";
+var log = Arg("--log") ?? throw new ArgumentException("--log <file> is required");
+var delay = TimeSpan.FromMilliseconds(int.Parse(Arg("--delay-ms") ?? "300", System.Globalization.CultureInfo.InvariantCulture));
+var logLock = new object();
+
+var services = new ServiceCollection();
+services.AddFlujo();
+services.AddFlujoAgent(LoggedStepAgent.Name, _ => new LoggedStepAgent(Append, delay));
+await using var provider = services.BuildServiceProvider();
+
+var options = new AzureStorageEngineOptions
+{
+    MaxQueuePollingInterval = TimeSpan.FromMilliseconds(100),
+    ControlQueueVisibilityTimeout = TimeSpan.FromSeconds(5),
+    WorkItemQueueVisibilityTimeout = TimeSpan.FromSeconds(5),
+};
+await using var engine = await FlujoEngine.StartOnAzureStorageAsync(provider, storage, taskHub, workerId, storage: options);
+Console.WriteLine("ready");
+Console.Out.Flush();
+
+// The parent stops us with Process.Kill; closing stdin is the polite way out.
+await Task.Run(() => { while (Console.In.ReadLine() is not null) { } });
+return 0;
+
+void Append(string line)
+{
+    lock (logLock)
+    {
+        // Append and flush at once, so that a SIGKILL right after loses nothing that was written.
+        using var stream = new FileStream(log, FileMode.Append, FileAccess.Write, FileShare.ReadWrite);
+        using var writer = new StreamWriter(stream);
+        writer.WriteLine(line);
+    }
+}
+
+string? Arg(string name)
+{
+    var index = Array.IndexOf(args, name);
+    return index >= 0 && index + 1 < args.Length ? args[index + 1] : null;
+}
+
+internal sealed class LoggedStepAgent(Action<string> append, TimeSpan delay) : IAgent
+{
+    public const string Name = "logged-step";
+
+    public async Task<AgentResponse> InvokeAsync(AgentRequest request, CancellationToken cancellationToken)
+    {
+        append($"begin {request.StepName}");
+        await Task.Delay(delay, cancellationToken);
+        append($"end {request.StepName}");
+        return AgentResponse.Text($"{request.Input?.GetValue<string>()}+{request.StepName}");
+    }
+}
