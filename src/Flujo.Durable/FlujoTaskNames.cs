@@ -8,4 +8,10 @@ public static class FlujoTaskNames
 
     /// <summary>One attempt of an agent step.</summary>
     public const string AgentAttemptActivity = "FlujoAgentAttempt";
+
+    /// <summary>Looks a step's result up in the step cache (SEMANTICS §6).</summary>
+    public const string CacheLookupActivity = "FlujoCacheLookup";
+
+    /// <summary>Stores a successful step result in the step cache.</summary>
+    public const string CacheStoreActivity = "FlujoCacheStore";
 }

@@ -33,7 +33,7 @@ public sealed class PipelineOrchestrator : TaskOrchestrator<PipelineRunInput, Pi
         if (input.Context is not null) initialContext = ContextMerger.Merge(initialContext, input.Context);
         var run = new RunState(input.Input ?? pipeline.DefaultInput?.DeepClone(), initialContext);
         var schema = pipeline.ContextSchema is null ? null : CompiledJsonSchema.Compile(pipeline.ContextSchema);
-        var execution = new StepExecution(context, pipeline, run, _runners, schema);
+        var execution = new StepExecution(context, pipeline, run, _runners, schema) { CacheEnabled = input.CacheEnabled ?? true };
         var progress = new RunProgress { Pipeline = pipeline.Name, Version = pipeline.Version, TotalSteps = pipeline.Steps.Count };
 
         var result = new PipelineResult

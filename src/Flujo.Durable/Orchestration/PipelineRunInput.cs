@@ -16,4 +16,10 @@ public sealed class PipelineRunInput
 
     /// <summary>Context given by the caller, merged over the pipeline's initial context.</summary>
     public JsonObject? Context { get; set; }
+
+    /// <summary>
+    /// Whether steps with <c>cache</c> enabled use the step cache in this run (SEMANTICS §6). Null or true: on;
+    /// false: every step runs its agent and nothing is stored.
+    /// </summary>
+    public bool? CacheEnabled { get; set; }
 }

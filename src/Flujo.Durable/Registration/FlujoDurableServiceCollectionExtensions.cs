@@ -1,3 +1,6 @@
+using Azure.Storage.Blobs;
+using Flujo.Caching;
+using Flujo.Durable.Caching;
 using Flujo.Durable.Registration;
 using Flujo.Durable.Steps;
 using Flujo.Registration;
@@ -11,7 +14,8 @@ namespace Microsoft.Extensions.DependencyInjection
     public static class FlujoServiceCollectionExtensions
     {
         /// <summary>
-        /// Registers what runs pipelines: the built-in components, the step runners and the component catalog.
+        /// Registers what runs pipelines: the built-in components, the step runners, the component catalog and the step
+        /// cache store (in memory unless one is registered, e.g. with <see cref="AddFlujoBlobCache(IServiceCollection, string, string)"/>).
         /// Register your own agents with <c>AddFlujoAgent</c> and pipelines with your host.
         /// </summary>
         public static IServiceCollection AddFlujo(this IServiceCollection services)
@@ -19,6 +23,28 @@ namespace Microsoft.Extensions.DependencyInjection
             services.AddFlujoBuiltIns();
             services.TryAddSingleton<IComponentCatalog, ComponentCatalog>();
             services.TryAddSingleton(StepRunnerRegistry.Default);
+            services.TryAddSingleton<IStepCacheStore, InMemoryStepCacheStore>();
+            return services;
+        }
+
+        /// <summary>Caches step results in Azure Blob Storage (SEMANTICS §6), replacing the in-memory store.</summary>
+        /// <param name="connectionString">An Azure Storage connection string (<c>UseDevelopmentStorage=true</c> for Azurite).</param>
+        /// <param name="containerName">The blob container; created on the first write. Default <c>flujo-cache</c>.</param>
+        public static IServiceCollection AddFlujoBlobCache(this IServiceCollection services, string connectionString, string containerName = BlobStepCacheStore.DefaultContainerName)
+        {
+            ArgumentException.ThrowIfNullOrWhiteSpace(connectionString);
+            return services.AddFlujoBlobCache(new BlobServiceClient(connectionString), containerName);
+        }
+
+        /// <summary>Caches step results in Azure Blob Storage (SEMANTICS §6), replacing the in-memory store.</summary>
+        /// <param name="blobService">The storage account's blob service (any credential).</param>
+        /// <param name="containerName">The blob container; created on the first write. Default <c>flujo-cache</c>.</param>
+        public static IServiceCollection AddFlujoBlobCache(this IServiceCollection services, BlobServiceClient blobService, string containerName = BlobStepCacheStore.DefaultContainerName)
+        {
+            ArgumentNullException.ThrowIfNull(blobService);
+            ArgumentException.ThrowIfNullOrWhiteSpace(containerName);
+            services.Replace(ServiceDescriptor.Singleton<IStepCacheStore>(sp => new BlobStepCacheStore(
+                blobService, containerName, sp.GetService<Microsoft.Extensions.Logging.ILogger<BlobStepCacheStore>>(), sp.GetService<TimeProvider>())));
             return services;
         }
     }

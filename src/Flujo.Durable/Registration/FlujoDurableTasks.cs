@@ -21,5 +21,7 @@ public static class FlujoDurableTasks
     public static IReadOnlyList<(TaskName Name, Func<IServiceProvider, ITaskActivity> Create)> Activities { get; } =
     [
         (FlujoTaskNames.AgentAttemptActivity, services => ActivatorUtilities.CreateInstance<AgentAttemptActivity>(services)),
+        (FlujoTaskNames.CacheLookupActivity, services => ActivatorUtilities.CreateInstance<CacheLookupActivity>(services)),
+        (FlujoTaskNames.CacheStoreActivity, services => ActivatorUtilities.CreateInstance<CacheStoreActivity>(services)),
     ];
 }

@@ -46,6 +46,7 @@ public sealed class FlujoDataConverter : DataConverter
             Pipeline = cached.Pipeline,
             Input = cached.Input?.DeepClone(),
             Context = (System.Text.Json.Nodes.JsonObject?)cached.Context?.DeepClone(),
+            CacheEnabled = cached.CacheEnabled,
         };
     }
 }

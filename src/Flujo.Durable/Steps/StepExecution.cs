@@ -1,12 +1,15 @@
 using System.Text.Json.Nodes;
+using Flujo.Caching;
 using Flujo.Context;
 using Flujo.Definition;
+using Flujo.Durable.Activities;
 using Flujo.Durable.Orchestration;
 using Flujo.Execution;
 using Flujo.Json;
 using Flujo.Results;
 using Flujo.Templates;
 using Microsoft.DurableTask;
+using Microsoft.Extensions.Logging;
 
 namespace Flujo.Durable.Steps;
 
@@ -40,6 +43,9 @@ public sealed class StepExecution
 
     public RunState Run { get; }
 
+    /// <summary>Whether this run uses the step cache (SEMANTICS §6) for steps that enable it. Default on.</summary>
+    public bool CacheEnabled { get; init; } = true;
+
     public DateTimeOffset Now => new(Orchestration.CurrentUtcDateTime, TimeSpan.Zero);
 
     /// <summary>Renders a step's input template; a step without one gets the previous output.</summary>
@@ -71,9 +77,80 @@ public sealed class StepExecution
             };
         }
 
+        var cacheKey = CacheEnabled && step.Cache is { Enabled: true } ? StepCacheKey.Compute(step, input) : null;
+        if (cacheKey is not null && await LookupCacheAsync(cacheKey) is { } cached)
+        {
+            var hit = FromCache(cached, startedAt);
+            // The context is not part of the key: a hit applies the cached output to this run's context.
+            return step.UpdatesContext ? ApplyContextUpdate(hit) : hit;
+        }
+
         var result = (await RunWithFallbackAsync(step, input, depth: 0)).Result;
-        return result.Success && step.UpdatesContext ? ApplyContextUpdate(result) : result;
+        if (result.Success && step.UpdatesContext) result = ApplyContextUpdate(result);
+        if (cacheKey is not null && result.Success) await StoreCacheAsync(cacheKey, result, step.Cache!.Ttl);
+        return result;
     }
+
+    /// <summary>The cached result, or null on a miss. A lookup activity that fails is a miss (SEMANTICS §6), never a failed step.</summary>
+    private async Task<StepResult?> LookupCacheAsync(string key)
+    {
+        try
+        {
+            var entry = await Orchestration.CallActivityAsync<CachedStepResult?>(FlujoTaskNames.CacheLookupActivity, new CacheLookupRequest { Key = key });
+            return entry?.Result is { Success: true } result ? result : null;
+        }
+        catch (TaskFailedException ex)
+        {
+            Orchestration.CreateReplaySafeLogger<StepExecution>().LogWarning("Cache lookup of {Key} failed, treated as a miss: {Error}", key, ex.FailureDetails.ErrorMessage);
+            return null;
+        }
+    }
+
+    /// <summary>Stores a successful result; a store activity that fails is logged and the run goes on.</summary>
+    private async Task StoreCacheAsync(string key, StepResult result, TimeSpan? ttl)
+    {
+        var stored = CloneResult(result);
+        stored.Metadata.Remove(MetadataKeys.CacheHit);
+        stored.Metadata.Remove(MetadataKeys.CachedCostUsd);
+        try
+        {
+            await Orchestration.CallActivityAsync<bool>(FlujoTaskNames.CacheStoreActivity, new CacheStoreRequest { Key = key, Result = stored, Ttl = ttl });
+        }
+        catch (TaskFailedException ex)
+        {
+            Orchestration.CreateReplaySafeLogger<StepExecution>().LogWarning("Cache store of {Key} failed, the result is not cached: {Error}", key, ex.FailureDetails.ErrorMessage);
+        }
+    }
+
+    /// <summary>A hit (SEMANTICS §6): the stored result, free this time, its original cost kept in the metadata.</summary>
+    private StepResult FromCache(StepResult cached, DateTimeOffset startedAt)
+    {
+        var hit = CloneResult(cached);
+        hit.Metadata[MetadataKeys.CachedCostUsd] = cached.CostUsd;
+        hit.Metadata[MetadataKeys.CacheHit] = true;
+        hit.CostUsd = 0m;
+        hit.Tokens = TokenUsage.Zero;
+        hit.StartedAt = startedAt;
+        hit.FinishedAt = Now;
+        hit.LatencyMs = (long)(hit.FinishedAt - hit.StartedAt).TotalMilliseconds;
+        return hit;
+    }
+
+    private static StepResult CloneResult(StepResult result) => new()
+    {
+        Name = result.Name,
+        Output = FlujoJson.Clone(result.Output),
+        Success = result.Success,
+        Attempts = result.Attempts,
+        LatencyMs = result.LatencyMs,
+        Tokens = result.Tokens,
+        CostUsd = result.CostUsd,
+        Feedback = result.Feedback,
+        Metadata = (JsonObject)result.Metadata.DeepClone(),
+        StepHistory = [.. result.StepHistory.Select(CloneResult)],
+        StartedAt = result.StartedAt,
+        FinishedAt = result.FinishedAt,
+    };
 
     /// <summary>A step's result after its fallbacks, and whether the runtime loop guard stopped the chain.</summary>
     private readonly record struct FallbackRun(StepResult Result, bool LoopDetected);

@@ -22,11 +22,4 @@ public sealed class AgentAttemptFunction
         var result = await Create(_services).RunAsync(new FunctionActivityContext(FlujoTaskNames.AgentAttemptActivity, context.InvocationId), request);
         return (AttemptOutcome)result!;
     }
-
-    private sealed class FunctionActivityContext(TaskName name, string instanceId) : TaskActivityContext
-    {
-        public override TaskName Name => name;
-
-        public override string InstanceId => instanceId;
-    }
 }

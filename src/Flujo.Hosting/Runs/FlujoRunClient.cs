@@ -28,14 +28,23 @@ public sealed class FlujoRunClient : IPipelineRunClient
 
     /// <summary>Schedules a run and returns its id (the orchestration instance id).</summary>
     /// <exception cref="RunAlreadyExistsException">A run with <paramref name="runId"/> exists and has not ended.</exception>
-    public async Task<string> StartAsync(PipelineDefinition pipeline, JsonNode? input = null, JsonObject? context = null, string? runId = null, CancellationToken cancellationToken = default)
+    public Task<string> StartAsync(PipelineDefinition pipeline, JsonNode? input = null, JsonObject? context = null, string? runId = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(pipeline);
+        return StartAsync(new PipelineRunInput { Pipeline = pipeline, Input = input, Context = context }, runId, cancellationToken);
+    }
+
+    /// <summary>Schedules a run of a full run input (e.g. with <see cref="PipelineRunInput.CacheEnabled"/> set) and returns its id.</summary>
+    /// <exception cref="RunAlreadyExistsException">A run with <paramref name="runId"/> exists and has not ended.</exception>
+    public async Task<string> StartAsync(PipelineRunInput runInput, string? runId = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(runInput);
+        var pipeline = runInput.Pipeline;
         // A generated id cannot collide, so only a caller's id pays for the duplicate check
         // (which is slow on the in-memory backend: it made a 20-step run 1.4x slower in the benchmark).
         var dedupe = runId is null ? null : Running;
         runId ??= RunIds.New(pipeline.Name);
-        var runInput = new PipelineRunInput { Pipeline = pipeline, Input = input ?? pipeline.DefaultInput?.DeepClone(), Context = context };
+        runInput.Input ??= pipeline.DefaultInput?.DeepClone();
         try
         {
             await _client.CreateOrchestrationInstanceAsync(FlujoTaskNames.PipelineOrchestrator, string.Empty, runId, runInput, tags: null, dedupeStatuses: dedupe);
@@ -61,6 +70,13 @@ public sealed class FlujoRunClient : IPipelineRunClient
     public async Task<PipelineResult> RunAsync(PipelineDefinition pipeline, JsonNode? input = null, JsonObject? context = null, string? runId = null, TimeSpan? timeout = null, CancellationToken cancellationToken = default)
     {
         var id = await StartAsync(pipeline, input, context, runId, cancellationToken);
+        return await WaitForResultAsync(id, timeout ?? TimeSpan.FromMinutes(10), cancellationToken);
+    }
+
+    /// <summary>Starts a run of a full run input and waits for its result.</summary>
+    public async Task<PipelineResult> RunAsync(PipelineRunInput runInput, string? runId = null, TimeSpan? timeout = null, CancellationToken cancellationToken = default)
+    {
+        var id = await StartAsync(runInput, runId, cancellationToken);
         return await WaitForResultAsync(id, timeout ?? TimeSpan.FromMinutes(10), cancellationToken);
     }
 
