@@ -18,6 +18,7 @@ builder.ConfigureFunctionsWebApplication();
 builder.Services.Configure<WorkerOptions>(options => options.Serializer = new JsonObjectSerializer(FlujoJson.Options));
 
 builder.Services.AddFlujo();
+builder.Services.AddFlujoStepCache(builder.Configuration);
 // Register your own agents, processors, plugins and validators here, e.g. builder.Services.AddFlujoAgent<MyAgent>("my-agent");
 
 builder.Services.AddSingleton(PipelineOrchestratorMap.FromAssemblies(typeof(Program).Assembly));
