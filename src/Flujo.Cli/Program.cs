@@ -19,6 +19,26 @@ app.Configure(config =>
     config.AddCommand<ValidateCommand>("validate")
         .WithDescription("Check a pipeline file without running it; every problem with file, line and column.")
         .WithExample("validate", "samples/support-triage.yaml");
+    config.AddCommand<ServeCommand>("serve")
+        .WithDescription("Serve the Functions app's HTTP API on 127.0.0.1 (same routes, statuses and payloads) over the embedded engine.")
+        .WithExample("serve")
+        .WithExample("serve", "--port", "8080", "--pipelines", "samples", "--store", "azurite");
+    config.AddCommand<WorkerCommand>("worker")
+        .WithDescription("Run the runs of a task hub on Azure Storage until Ctrl+C / SIGTERM; several workers share one task hub.")
+        .WithExample("worker", "--store", "azurite")
+        .WithExample("worker", "--storage", "\"<connection string>\"", "--worker-id", "worker-1");
+    config.AddBranch("runs", runs =>
+    {
+        runs.SetDescription("Start, list, show and cancel runs on a task hub on Azure Storage (workers run them).");
+        runs.AddCommand<RunsStartCommand>("start").WithDescription("Schedule a run of a pipeline file; prints its id.")
+            .WithExample("runs", "start", "samples/support-triage.yaml", "--store", "azurite");
+        runs.AddCommand<RunsListCommand>("list").WithDescription("List the task hub's runs, newest first.")
+            .WithExample("runs", "list", "--store", "azurite", "--status", "Running");
+        runs.AddCommand<RunsShowCommand>("show").WithDescription("Show a run's progress, then its result.")
+            .WithExample("runs", "show", "support-triage-1a2b", "--store", "azurite", "--json");
+        runs.AddCommand<RunsCancelCommand>("cancel").WithDescription("Cancel a run that has not ended.")
+            .WithExample("runs", "cancel", "support-triage-1a2b", "--store", "azurite");
+    });
 });
 
 var exitCode = await app.RunAsync(args);

@@ -1,0 +1,182 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using DurableTask.Core;
+using Flujo.Api;
+using Flujo.Cli.Rendering;
+using Flujo.Definition;
+using Flujo.Durable.Runs;
+using Flujo.Json;
+using Microsoft.Extensions.DependencyInjection;
+using Spectre.Console;
+using Spectre.Console.Cli;
+
+namespace Flujo.Cli.Commands;
+
+/// <summary><c>flujo runs start &lt;file&gt;</c>: schedules a run on the task hub (a worker runs it) and prints its id.</summary>
+public sealed class RunsStartCommand : AsyncCommand<RunsStartSettings>
+{
+    public override async Task<int> ExecuteAsync(CommandContext context, RunsStartSettings settings, CancellationToken cancellationToken)
+    {
+        var errors = Consoles.Error;
+        PipelineDefinition pipeline;
+        JsonNode? input;
+        JsonObject? runContext;
+        try
+        {
+            using (var services = CliServices.Create().BuildServiceProvider())
+                pipeline = CliServices.LoadPipeline(settings.File, services);
+            input = settings.Input is null ? pipeline.DefaultInput?.DeepClone() : FlujoJson.ParseOrString(settings.Input);
+            runContext = settings.Context is null ? null : JsonNode.Parse(settings.Context) as JsonObject ?? throw new ArgumentException("--context must be a JSON object.");
+            if (settings.RunId is not null && RunIdRules.Check(settings.RunId) is { } idProblem) throw new ArgumentException($"--run-id: {idProblem}");
+        }
+        catch (PipelineDefinitionException ex)
+        {
+            foreach (var error in ex.Errors) errors.MarkupLine($"[red]error[/] {Markup.Escape(error.ToString())}");
+            return ExitCodes.InvalidInput;
+        }
+        catch (Exception ex) when (ex is ArgumentException or JsonException)
+        {
+            errors.MarkupLine($"[red]error[/] {Markup.Escape(ex.Message)}");
+            return ExitCodes.InvalidInput;
+        }
+        // As over HTTP: input failing the input schema never reaches the task hub.
+        if (FlujoApi.InputErrors(pipeline, input) is { } schemaErrors)
+        {
+            foreach (var error in schemaErrors) errors.MarkupLine($"[red]error[/] input: {Markup.Escape(error)}");
+            return ExitCodes.InvalidInput;
+        }
+
+        using var hub = await TaskHubTarget.ConnectAsync(settings, cancellationToken);
+        if (hub is null) return ExitCodes.RunFailed;
+        string runId;
+        try
+        {
+            await hub.EnsureCreatedAsync();
+            runId = await hub.Runs.StartAsync(pipeline, input, runContext, settings.RunId, cancellationToken);
+        }
+        catch (RunAlreadyExistsException ex)
+        {
+            errors.MarkupLine($"[red]error[/] {Markup.Escape(ex.Message)}");
+            return ExitCodes.InvalidInput;
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            return TaskHubTarget.ReportStorageError(settings, ex);
+        }
+
+        if (settings.Json)
+            Console.Out.WriteLine(new JsonObject { ["id"] = runId, ["pipeline"] = pipeline.Name, ["taskHub"] = settings.TaskHub }.ToJsonString(FlujoJson.Indented));
+        else
+        {
+            errors.MarkupLine($"[grey]Scheduled run of {Markup.Escape(pipeline.Name)} v{Markup.Escape(pipeline.Version)} on {Markup.Escape(TaskHubTarget.Describe(settings))}; a worker (flujo worker) runs it.[/]");
+            Console.Out.WriteLine(runId);
+        }
+        return ExitCodes.Success;
+    }
+}
+
+/// <summary><c>flujo runs list</c>: the task hub's runs (its Instances table), through DurableTask.Core's query client.</summary>
+public sealed class RunsListCommand : AsyncCommand<RunsListSettings>
+{
+    public override async Task<int> ExecuteAsync(CommandContext context, RunsListSettings settings, CancellationToken cancellationToken)
+    {
+        using var hub = await TaskHubTarget.ConnectAsync(settings, cancellationToken);
+        if (hub is null) return ExitCodes.RunFailed;
+        var statuses = settings.Status.Select(s => Enum.Parse<OrchestrationStatus>(s, ignoreCase: true)).ToList();
+        var runs = new List<RunSnapshot>();
+        try
+        {
+            string? token = null;
+            do
+            {
+                var page = await hub.ListAsync(Math.Min(100, settings.Top - runs.Count), token, settings.Prefix, statuses, cancellationToken);
+                runs.AddRange(page.Runs);
+                token = page.ContinuationToken;
+            }
+            while (token is not null && runs.Count < settings.Top);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            return TaskHubTarget.ReportStorageError(settings, ex);
+        }
+
+        runs = runs.OrderByDescending(r => r.CreatedAt).Take(settings.Top).ToList();
+        if (settings.Json)
+        {
+            var list = new JsonArray(runs.Select(r =>
+            {
+                var view = FlujoApi.RunView(r);
+                view.Remove("result");
+                return (JsonNode?)view;
+            }).ToArray());
+            Console.Out.WriteLine(new JsonObject { ["runs"] = list }.ToJsonString(FlujoJson.Indented));
+        }
+        else if (runs.Count == 0)
+            Consoles.Error.MarkupLine($"No runs on {Markup.Escape(TaskHubTarget.Describe(settings))}.");
+        else
+            RunRenderer.WriteList(Consoles.Out, runs);
+        return ExitCodes.Success;
+    }
+}
+
+/// <summary><c>flujo runs show &lt;id&gt;</c>: a run's progress, then its full result.</summary>
+public sealed class RunsShowCommand : AsyncCommand<RunIdSettings>
+{
+    public override async Task<int> ExecuteAsync(CommandContext context, RunIdSettings settings, CancellationToken cancellationToken)
+    {
+        using var hub = await TaskHubTarget.ConnectAsync(settings, cancellationToken);
+        if (hub is null) return ExitCodes.RunFailed;
+        RunSnapshot? run;
+        try
+        {
+            run = await hub.Runs.GetAsync(settings.Id, cancellationToken);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            return TaskHubTarget.ReportStorageError(settings, ex);
+        }
+        if (run is null)
+        {
+            Consoles.Error.MarkupLine($"[red]error[/] No run with id '{Markup.Escape(settings.Id)}' on {Markup.Escape(TaskHubTarget.Describe(settings))}.");
+            return ExitCodes.InvalidInput;
+        }
+
+        if (settings.Json) Console.Out.WriteLine(FlujoApi.RunView(run).ToJsonString(FlujoJson.Indented));
+        else RunRenderer.WriteRun(Consoles.Out, run);
+        return ExitCodes.Success;
+    }
+}
+
+/// <summary><c>flujo runs cancel &lt;id&gt;</c>: terminates a run that has not ended; it ends cancelled.</summary>
+public sealed class RunsCancelCommand : AsyncCommand<RunsCancelSettings>
+{
+    public override async Task<int> ExecuteAsync(CommandContext context, RunsCancelSettings settings, CancellationToken cancellationToken)
+    {
+        var errors = Consoles.Error;
+        using var hub = await TaskHubTarget.ConnectAsync(settings, cancellationToken);
+        if (hub is null) return ExitCodes.RunFailed;
+        try
+        {
+            var run = await hub.Runs.GetAsync(settings.Id, cancellationToken);
+            if (run is null)
+            {
+                errors.MarkupLine($"[red]error[/] No run with id '{Markup.Escape(settings.Id)}' on {Markup.Escape(TaskHubTarget.Describe(settings))}.");
+                return ExitCodes.InvalidInput;
+            }
+            if (run.IsFinished)
+            {
+                errors.MarkupLine($"[red]error[/] Run '{Markup.Escape(settings.Id)}' has already ended ({Markup.Escape(run.RuntimeStatus)}).");
+                return ExitCodes.RunFailed;
+            }
+            await hub.Runs.CancelAsync(settings.Id, string.IsNullOrWhiteSpace(settings.Reason) ? "Cancelled by request" : settings.Reason, cancellationToken);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            return TaskHubTarget.ReportStorageError(settings, ex);
+        }
+
+        if (settings.Json) Console.Out.WriteLine(new JsonObject { ["id"] = settings.Id, ["status"] = "cancelling" }.ToJsonString(FlujoJson.Indented));
+        else errors.MarkupLine($"Cancelling run {Markup.Escape(settings.Id)}; it ends cancelled when a worker processes the request.");
+        return ExitCodes.Success;
+    }
+}

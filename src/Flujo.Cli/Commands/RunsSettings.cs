@@ -1,0 +1,74 @@
+using System.ComponentModel;
+using Spectre.Console;
+using Spectre.Console.Cli;
+
+namespace Flujo.Cli.Commands;
+
+public sealed class RunsStartSettings : TaskHubSettings
+{
+    [CommandArgument(0, "<file>")]
+    [Description("The pipeline file (YAML or JSON); the run carries it, so workers need no copy.")]
+    public string File { get; init; } = string.Empty;
+
+    [CommandOption("-i|--input <INPUT>")]
+    [Description("The run input: JSON, or plain text. Default: the pipeline's defaultInput.")]
+    public string? Input { get; init; }
+
+    [CommandOption("-c|--context <JSON>")]
+    [Description("A JSON object merged over the pipeline's initial context.")]
+    public string? Context { get; init; }
+
+    [CommandOption("--run-id <ID>")]
+    [Description("The run id (default: <pipeline>-<random>).")]
+    public string? RunId { get; init; }
+
+    [CommandOption("--json")]
+    [Description("Write { id, pipeline, taskHub } as JSON to stdout.")]
+    public bool Json { get; init; }
+}
+
+public sealed class RunsListSettings : TaskHubSettings
+{
+    [CommandOption("--status <STATUS>")]
+    [Description("Only runs with this runtime status: Pending, Running, Completed, Failed, Terminated (repeatable).")]
+    public string[] Status { get; init; } = [];
+
+    [CommandOption("--prefix <ID_PREFIX>")]
+    [Description("Only runs whose id starts with this (run ids start with the pipeline name).")]
+    public string? Prefix { get; init; }
+
+    [CommandOption("--top <N>")]
+    [Description("At most this many runs (default 50).")]
+    public int Top { get; init; } = 50;
+
+    [CommandOption("--json")]
+    [Description("Write { runs: [...] } as JSON to stdout, each run as GET /api/runs/{id} shows it (without result).")]
+    public bool Json { get; init; }
+
+    public override ValidationResult Validate()
+    {
+        if (Top is < 1 or > 1000) return ValidationResult.Error($"--top must be 1-1000; got {Top}.");
+        foreach (var status in Status)
+            if (!Enum.TryParse<DurableTask.Core.OrchestrationStatus>(status, ignoreCase: true, out _))
+                return ValidationResult.Error($"--status must be one of {string.Join(", ", Enum.GetNames<DurableTask.Core.OrchestrationStatus>())}; got '{status}'.");
+        return base.Validate();
+    }
+}
+
+public class RunIdSettings : TaskHubSettings
+{
+    [CommandArgument(0, "<id>")]
+    [Description("The run id.")]
+    public string Id { get; init; } = string.Empty;
+
+    [CommandOption("--json")]
+    [Description("Write JSON to stdout (the same body as the HTTP API).")]
+    public bool Json { get; init; }
+}
+
+public sealed class RunsCancelSettings : RunIdSettings
+{
+    [CommandOption("--reason <TEXT>")]
+    [Description("Why the run is cancelled (kept in its result).")]
+    public string? Reason { get; init; }
+}
