@@ -56,7 +56,7 @@ public static class FlujoCli
         return new CliResult(process.ExitCode, await stdout, await stderr);
     }
 
-    private static string DotnetHost()
+    public static string DotnetHost()
     {
         // The SDK tells child processes which host it runs on; fall back to this process's host, then to PATH.
         if (Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } host && File.Exists(host)) return host;

@@ -24,7 +24,7 @@ public sealed class HttpFunctionTests
         _functions = new RunsHttpFunctions(
             TestPipelines.Catalog(),
             new FunctionsRunClientFactory(new PipelineOrchestratorMap()),
-            new FlujoApiOptions(maxBodyBytes: 1024),
+            new FlujoApiOptions(maxBodyBytes: HttpContract.TestMaxBodyBytes),
             NullLogger<RunsHttpFunctions>.Instance);
     }
 
@@ -36,16 +36,9 @@ public sealed class HttpFunctionTests
 
     private static JsonObject Json(FakeHttpResponse response) => JsonNode.Parse(response.ReadBody())!.AsObject();
 
-    private static void AssertProblem(FakeHttpResponse response, HttpStatusCode status)
-    {
-        Assert.Equal(status, response.StatusCode);
-        Assert.StartsWith("application/problem+json", response.Header("Content-Type"));
-        var body = Json(response);
-        Assert.Equal((int)status, body["status"]!.GetValue<int>());
-        Assert.StartsWith("https://flujo.dev/problems/", body["type"]!.GetValue<string>());
-        Assert.False(string.IsNullOrEmpty(body["title"]!.GetValue<string>()));
-        Assert.False(string.IsNullOrEmpty(body["detail"]!.GetValue<string>()));
-    }
+    // The same problem assertions as the contract tests of flujo serve (HttpContract).
+    private static void AssertProblem(FakeHttpResponse response, HttpStatusCode status) =>
+        HttpContract.AssertProblem((int)status, (int)response.StatusCode, response.Header("Content-Type"), response.ReadBody());
 
     [Fact]
     public async Task StartRun_ValidBody_Returns202WithLocationAndCheckStatusPayload()
@@ -90,12 +83,7 @@ public sealed class HttpFunctionTests
     }
 
     [Theory]
-    [InlineData("{not json", "not valid JSON")]
-    [InlineData("[1,2]", "must be a JSON object")]
-    [InlineData("""{"name":"Ada"}""", "Unknown property 'name'")]
-    [InlineData("""{"input":1,"context":[1]}""", "\"context\" must be a JSON object")]
-    [InlineData("""{"input":1,"runId":7}""", "\"runId\" must be a string")]
-    [InlineData("""{"input":1,"runId":"a/b"}""", "must not contain")]
+    [MemberData(nameof(HttpContract.MalformedBodies), MemberType = typeof(HttpContract))]
     public async Task StartRun_MalformedBody_Returns400Problem(string body, string expected)
     {
         var response = await StartAsync("plain", body);
@@ -118,12 +106,12 @@ public sealed class HttpFunctionTests
     [Fact]
     public async Task StartRun_InputFailsInputSchema_Returns400WithSchemaErrors()
     {
-        var response = await StartAsync("greet", """{"input":{"name":""}}""");
+        var response = await StartAsync("greet", HttpContract.SchemaInvalidGreetBody);
 
         AssertProblem(response, HttpStatusCode.BadRequest);
         var errors = Json(response)["errors"]!.AsArray().Select(e => e!.GetValue<string>()).ToList();
         Assert.NotEmpty(errors);
-        Assert.Contains(errors, e => e.Contains("/name"));
+        Assert.Contains(errors, e => e.Contains(HttpContract.SchemaInvalidPointer));
         Assert.Equal(0, _durable.Schedules);
     }
 
@@ -141,7 +129,7 @@ public sealed class HttpFunctionTests
     [Fact]
     public async Task StartRun_BodyOverLimit_Returns413Problem()
     {
-        var big = $$"""{"input":"{{new string('x', 2000)}}"}""";
+        var big = HttpContract.OversizedBody();
 
         AssertProblem(await StartAsync("plain", big), HttpStatusCode.RequestEntityTooLarge);
         AssertProblem(await StartAsync("plain", big, sendContentLength: false), HttpStatusCode.RequestEntityTooLarge);
