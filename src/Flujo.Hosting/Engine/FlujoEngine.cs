@@ -45,7 +45,9 @@ public sealed partial class FlujoEngine : IAsyncDisposable
     {
         loggerFactory ??= services.GetService<ILoggerFactory>() ?? NullLoggerFactory.Instance;
         var service = new InMemoryOrchestrationService(loggerFactory);
-        return StartAsync(services, service, service, loggerFactory, options);
+        var limits = options ?? new FlujoEngineOptions();
+        var worker = new ConcurrencyLimitedOrchestrationService(service, limits.MaxConcurrentOrchestrations, limits.MaxConcurrentActivities);
+        return StartAsync(services, worker, service, loggerFactory, options);
     }
 
     /// <summary>Starts an engine on any Durable Task backend.</summary>
