@@ -39,18 +39,11 @@ public sealed class RunSettings : PipelineFileSettings
     public string TaskHub { get; init; } = "FlujoHub";
 
     /// <summary>True when the run goes to Azure Storage (--storage, or --store azurite).</summary>
-    public bool Durable => Storage is not null || string.Equals(Store, "azurite", StringComparison.OrdinalIgnoreCase);
+    public bool Durable => StoreOptions.IsDurable(Store, Storage);
 
     public override ValidationResult Validate()
     {
         if (TimeoutSeconds <= 0) return ValidationResult.Error($"--timeout must be a positive number of seconds; got {TimeoutSeconds}.");
-        if (Store is not null && !string.Equals(Store, "memory", StringComparison.OrdinalIgnoreCase) && !string.Equals(Store, "azurite", StringComparison.OrdinalIgnoreCase))
-            return ValidationResult.Error($"--store must be memory or azurite; got '{Store}'.");
-        if (Storage is not null && Store is not null)
-            return ValidationResult.Error("Use either --store or --storage, not both.");
-        if (Storage is not null && string.IsNullOrWhiteSpace(Storage)) return ValidationResult.Error("--storage needs a connection string.");
-        if (TaskHub.Length is < 3 or > 45 || !char.IsAsciiLetter(TaskHub[0]) || !TaskHub.All(char.IsAsciiLetterOrDigit))
-            return ValidationResult.Error($"--task-hub must be 3-45 letters and digits, starting with a letter; got '{TaskHub}'.");
-        return ValidationResult.Success();
+        return StoreOptions.Validate(Store, Storage, TaskHub);
     }
 }

@@ -74,15 +74,11 @@ public sealed class ServeSettings : CommandSettings
     [Description("The Durable Task hub on Azure Storage (default FlujoHub).")]
     public string TaskHub { get; init; } = "FlujoHub";
 
-    public bool Durable => Storage is not null || string.Equals(Store, "azurite", StringComparison.OrdinalIgnoreCase);
+    public bool Durable => StoreOptions.IsDurable(Store, Storage);
 
     public override ValidationResult Validate()
     {
         if (Port is < 0 or > 65535) return ValidationResult.Error($"--port must be 0-65535; got {Port}.");
-        if (Store is not null && !string.Equals(Store, "memory", StringComparison.OrdinalIgnoreCase) && !string.Equals(Store, "azurite", StringComparison.OrdinalIgnoreCase))
-            return ValidationResult.Error($"--store must be memory or azurite; got '{Store}'.");
-        if (Storage is not null && Store is not null) return ValidationResult.Error("Use either --store or --storage, not both.");
-        if (Storage is not null && string.IsNullOrWhiteSpace(Storage)) return ValidationResult.Error("--storage needs a connection string.");
-        return TaskHubSettings.ValidateTaskHub(TaskHub);
+        return StoreOptions.Validate(Store, Storage, TaskHub);
     }
 }
