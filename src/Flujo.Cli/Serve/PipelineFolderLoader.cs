@@ -1,6 +1,4 @@
 using Flujo.Definition;
-using Flujo.Definition.Loading;
-using Flujo.Definition.Validation;
 using Flujo.Pipelines;
 using Flujo.Registration;
 
@@ -9,8 +7,6 @@ namespace Flujo.Cli.Serve;
 /// <summary>The pipelines <c>flujo serve</c> offers: every <c>*.yaml</c>, <c>*.yml</c>, <c>*.json</c> file of a folder (as the Functions app loads its <c>pipelines/</c> folder).</summary>
 public static class PipelineFolderLoader
 {
-    private static readonly string[] Extensions = [".yaml", ".yml", ".json"];
-
     /// <summary>The folder to serve: the one given, else <c>./pipelines</c> when it exists, else <c>./samples</c>.</summary>
     public static string Resolve(string? folder, string workingDirectory)
     {
@@ -24,25 +20,5 @@ public static class PipelineFolderLoader
     /// reported together in one <see cref="PipelineDefinitionException"/> (file:line:column per problem).
     /// </summary>
     /// <exception cref="DirectoryNotFoundException">The folder does not exist.</exception>
-    public static PipelineCatalog Load(string folder, IComponentCatalog components)
-    {
-        if (!Directory.Exists(folder)) throw new DirectoryNotFoundException($"The pipelines folder '{folder}' does not exist.");
-        var catalog = new PipelineCatalog();
-        var errors = new List<DefinitionError>();
-        foreach (var file in Directory.EnumerateFiles(folder)
-                     .Where(f => Extensions.Contains(Path.GetExtension(f), StringComparer.OrdinalIgnoreCase))
-                     .Order(StringComparer.Ordinal))
-        {
-            try
-            {
-                catalog.Add(PipelineLoader.LoadFile(file, components));
-            }
-            catch (PipelineDefinitionException ex)
-            {
-                errors.AddRange(ex.Errors);
-            }
-        }
-        if (errors.Count > 0) throw new PipelineDefinitionException(errors);
-        return catalog;
-    }
+    public static PipelineCatalog Load(string folder, IComponentCatalog components) => new PipelineCatalog().AddFolder(folder, components);
 }

@@ -1,5 +1,8 @@
 using System.Collections.Concurrent;
 using Flujo.Definition;
+using Flujo.Definition.Loading;
+using Flujo.Definition.Validation;
+using Flujo.Registration;
 
 namespace Flujo.Pipelines;
 
@@ -22,6 +25,38 @@ public sealed class PipelineCatalog : IPipelineCatalog
             throw new InvalidOperationException(
                 $"Pipeline '{pipeline.Name}' is defined twice: in {existing.SourceFile ?? "C# code"} and in {pipeline.SourceFile ?? "C# code"}.");
         }
+        return this;
+    }
+
+    /// <summary>The file extensions <see cref="AddFolder"/> loads.</summary>
+    public static IReadOnlyList<string> PipelineFileExtensions { get; } = [".yaml", ".yml", ".json"];
+
+    /// <summary>
+    /// Adds every pipeline file of <paramref name="folder"/> (<c>*.yaml</c>, <c>*.yml</c>, <c>*.json</c>, in name order),
+    /// validated against <paramref name="components"/>. Every problem of every file is reported together in one
+    /// <see cref="PipelineDefinitionException"/> (file:line:column each), and then nothing is added.
+    /// </summary>
+    /// <exception cref="DirectoryNotFoundException">The folder does not exist.</exception>
+    public PipelineCatalog AddFolder(string folder, IComponentCatalog? components)
+    {
+        if (!Directory.Exists(folder)) throw new DirectoryNotFoundException($"The pipelines folder '{folder}' does not exist.");
+        var pipelines = new List<PipelineDefinition>();
+        var errors = new List<DefinitionError>();
+        foreach (var file in Directory.EnumerateFiles(folder)
+                     .Where(f => PipelineFileExtensions.Contains(Path.GetExtension(f), StringComparer.OrdinalIgnoreCase))
+                     .Order(StringComparer.Ordinal))
+        {
+            try
+            {
+                pipelines.Add(PipelineLoader.LoadFile(file, components));
+            }
+            catch (PipelineDefinitionException ex)
+            {
+                errors.AddRange(ex.Errors);
+            }
+        }
+        if (errors.Count > 0) throw new PipelineDefinitionException(errors);
+        foreach (var pipeline in pipelines) Add(pipeline);
         return this;
     }
 }

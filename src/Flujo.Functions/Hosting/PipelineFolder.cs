@@ -1,5 +1,4 @@
 using Flujo.Definition;
-using Flujo.Definition.Loading;
 using Flujo.Pipelines;
 using Flujo.Registration;
 
@@ -13,33 +12,12 @@ public static class PipelineFolder
 
     public const string DefaultPath = "pipelines";
 
-    private static readonly string[] Extensions = [".yaml", ".yml", ".json"];
-
     /// <summary>
     /// Adds the folder's pipelines to <paramref name="catalog"/>. A missing folder adds nothing. Every invalid file is reported
     /// together in one <see cref="PipelineDefinitionException"/>, so the app refuses to start with a broken pipeline.
     /// </summary>
-    public static PipelineCatalog Load(string folder, PipelineCatalog catalog, IComponentCatalog? components)
-    {
-        if (!Directory.Exists(folder)) return catalog;
-        var errors = new List<Definition.Validation.DefinitionError>();
-        var files = Directory.EnumerateFiles(folder)
-            .Where(f => Extensions.Contains(Path.GetExtension(f), StringComparer.OrdinalIgnoreCase))
-            .Order(StringComparer.Ordinal);
-        foreach (var file in files)
-        {
-            try
-            {
-                catalog.Add(PipelineLoader.LoadFile(file, components));
-            }
-            catch (PipelineDefinitionException ex)
-            {
-                errors.AddRange(ex.Errors);
-            }
-        }
-        if (errors.Count > 0) throw new PipelineDefinitionException(errors);
-        return catalog;
-    }
+    public static PipelineCatalog Load(string folder, PipelineCatalog catalog, IComponentCatalog? components) =>
+        Directory.Exists(folder) ? catalog.AddFolder(folder, components) : catalog;
 
     /// <summary>The configured folder, resolved against <paramref name="appDirectory"/> when relative.</summary>
     public static string Resolve(string? configured, string appDirectory) =>
