@@ -53,13 +53,13 @@ public sealed class OrchestratorFunctionTests
     {
         await using var services = Services([1]);
         var orchestrator = new PipelineOrchestratorFunction(StepRunnerRegistry.Default);
-        var activity = new AgentAttemptFunction(services);
+        var activity = new ActivityFunctions(services);
         await using var host = await DurableTaskTestHost.StartAsync(registry =>
         {
             // Typed input, as the Functions worker binds it: the function reads it with context.GetInput<PipelineRunInput>().
             registry.AddOrchestratorFunc<PipelineRunInput, PipelineResult>(FlujoTaskNames.PipelineOrchestrator, (context, _) => orchestrator.RunAsync(context));
             registry.AddActivityFunc<StepAttemptRequest, AttemptOutcome>(FlujoTaskNames.AgentAttemptActivity,
-                (_, request) => activity.RunAsync(request, FakeFunctionContext.Create()));
+                (_, request) => activity.AgentAttemptAsync(request, FakeFunctionContext.Create()));
         });
         var runs = new DurableTaskClientRunClient(host.Client);
         var runId = await runs.StartAsync(pipeline, input);
