@@ -95,7 +95,8 @@ public sealed class RunCommand : AsyncCommand<RunSettings>
         return result.Status == RunStatus.Completed ? ExitCodes.Success : ExitCodes.RunFailed;
     }
 
-    private static JsonObject? ParseContext(string? text)
+    /// <summary>The --context option: a JSON object, or an ArgumentException saying what is wrong.</summary>
+    internal static JsonObject? ParseContext(string? text)
     {
         if (text is null) return null;
         try

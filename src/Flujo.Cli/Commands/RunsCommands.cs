@@ -26,7 +26,7 @@ public sealed class RunsStartCommand : AsyncCommand<RunsStartSettings>
             using (var services = CliServices.Create().BuildServiceProvider())
                 pipeline = CliServices.LoadPipeline(settings.File, services);
             input = settings.Input is null ? pipeline.DefaultInput?.DeepClone() : FlujoJson.ParseOrString(settings.Input);
-            runContext = settings.Context is null ? null : JsonNode.Parse(settings.Context) as JsonObject ?? throw new ArgumentException("--context must be a JSON object.");
+            runContext = RunCommand.ParseContext(settings.Context);
             if (settings.RunId is not null && RunIdRules.Check(settings.RunId) is { } idProblem) throw new ArgumentException($"--run-id: {idProblem}");
         }
         catch (PipelineDefinitionException ex)
