@@ -23,5 +23,6 @@ public sealed class AgentStepDefinition : StepDefinition
     public List<ComponentReference> Validators { get; set; } = [];
 
     /// <summary>After a successful fallback, keep <c>Primary agent failed: …</c> as the step feedback.</summary>
+    [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingDefault)]
     public bool PreserveFallbackDiagnostics { get; set; }
 }

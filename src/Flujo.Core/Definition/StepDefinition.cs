@@ -23,6 +23,7 @@ public abstract class StepDefinition
     public string? Input { get; set; }
 
     /// <summary>Deep-merge the step's object output into the run context.</summary>
+    [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingDefault)]
     public bool UpdatesContext { get; set; }
 
     /// <summary>Name of the step that runs when this one fails (SEMANTICS §3).</summary>

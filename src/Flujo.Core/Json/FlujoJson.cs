@@ -1,6 +1,8 @@
+using System.Collections;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.Json.Serialization;
+using System.Text.Json.Serialization.Metadata;
 
 namespace Flujo.Json;
 
@@ -16,10 +18,28 @@ public static class FlujoJson
         {
             DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
             WriteIndented = false,
+            TypeInfoResolver = new DefaultJsonTypeInfoResolver { Modifiers = { OmitEmptyDefinitionCollections } },
         };
         options.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseLower));
         options.MakeReadOnly(populateMissingResolver: true);
         return options;
+    }
+
+    /// <summary>
+    /// A pipeline definition travels in every run input and every attempt activity request, which Durable Task stores
+    /// in the orchestration history on every step; empty lists and parameter objects are left out of it (reading gives
+    /// them back empty). Measured: the attempt payload size is a large part of an in-memory step's cost.
+    /// </summary>
+    private static void OmitEmptyDefinitionCollections(JsonTypeInfo typeInfo)
+    {
+        if (typeInfo.Kind != JsonTypeInfoKind.Object || typeInfo.Type.Namespace != "Flujo.Definition") return;
+        foreach (var property in typeInfo.Properties)
+        {
+            if (typeof(ICollection).IsAssignableFrom(property.PropertyType))
+                property.ShouldSerialize = static (_, value) => value is not (null or ICollection { Count: 0 });
+            else if (property.PropertyType == typeof(JsonObject))
+                property.ShouldSerialize = static (_, value) => value is not (null or JsonObject { Count: 0 });
+        }
     }
 
     /// <summary>Indented copy of <see cref="Options"/>, for people to read.</summary>
