@@ -11,6 +11,15 @@ internal static class BenchMath
         return watch.Elapsed.TotalMilliseconds;
     }
 
+    /// <summary>Times an action after a full garbage collection, so that no side pays for the other's garbage.</summary>
+    public static Task<double> TimeClean(Func<Task> action)
+    {
+        GC.Collect();
+        GC.WaitForPendingFinalizers();
+        GC.Collect();
+        return Time(action);
+    }
+
     public static double Median(IReadOnlyCollection<double> values)
     {
         var sorted = values.Order().ToList();
