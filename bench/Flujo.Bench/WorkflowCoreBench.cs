@@ -30,6 +30,10 @@ internal static class WorkflowCoreBench
         var verbose = args.Contains("--verbose");
         var five = Pipeline(5);
 
+        // --cold <side>: one batch in this fresh process, nothing warmed up (start the process once per side).
+        var coldAt = Array.IndexOf(args, "--cold");
+        if (coldAt >= 0 && coldAt + 1 < args.Length) return await RunColdAsync(args[coldAt + 1], five);
+
         // JIT warm-up of all three paths (tiered compilation reaches its optimised code after a few thousand calls).
         await using (var flujoWarm = await FlujoSide.StartAsync())
         await using (var workflowCoreWarm = await WorkflowCoreSide.StartAsync())
@@ -81,6 +85,29 @@ internal static class WorkflowCoreBench
             longTheirs.Add(await BenchMath.TimeClean(() => longWorkflowCore.RunBatch(ConcurrentRuns)));
         }
         Console.WriteLine($"In memory, one long-lived engine each, batch k of {batches} after {(batches - 1) * ConcurrentRuns} earlier runs: flujo {string.Join(", ", longOurs.Select(t => $"{t:0}"))} ms; WorkflowCore {string.Join(", ", longTheirs.Select(t => $"{t:0}"))} ms; last batch WorkflowCore/flujo {longTheirs[^1] / longOurs[^1]:0.00}x");
+        return 0;
+    }
+
+    private static async Task<int> RunColdAsync(string side, PipelineDefinition five)
+    {
+        double elapsed;
+        if (side == "workflowcore")
+        {
+            await using var engine = await WorkflowCoreSide.StartAsync();
+            elapsed = await BenchMath.Time(() => engine.RunBatch(ConcurrentRuns));
+        }
+        else
+        {
+            await using var engine = await FlujoSide.StartAsync();
+            elapsed = await BenchMath.Time(() => side switch
+            {
+                "flujo" => engine.RunFlujoBatch(five, ConcurrentRuns),
+                "hand-written" => engine.RunBaselineBatch(five, ConcurrentRuns),
+                "bare" => engine.RunBareBatch(ConcurrentRuns),
+                _ => throw new ArgumentException($"--cold takes flujo, hand-written, bare or workflowcore, not '{side}'."),
+            });
+        }
+        Console.WriteLine($"In memory, {ConcurrentRuns} concurrent 5-step runs, cold process (first batch, no warm-up): {side} {elapsed:0} ms");
         return 0;
     }
 
