@@ -18,6 +18,12 @@ public sealed record AzureStorageEngineOptions
     /// <summary>How long a dequeued activity message stays invisible; a killed worker's step in flight is retried after about this long.</summary>
     public TimeSpan WorkItemQueueVisibilityTimeout { get; init; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>Keep an orchestration in memory between episodes (no history query per episode).</summary>
+    public bool ExtendedSessionsEnabled { get; init; }
+
+    /// <summary>How long an extended session waits for the run's next message before it is unloaded.</summary>
+    public TimeSpan ExtendedSessionIdleTimeout { get; init; } = TimeSpan.FromSeconds(30);
+
     /// <summary>Control-queue partitions of the task hub (fixed when the task hub is created).</summary>
     public int PartitionCount { get; init; } = 4;
 
