@@ -40,7 +40,7 @@ internal static class AzuriteBench
 
         await using var azurite = await AzuriteLauncher.EnsureRunningAsync(log: Console.WriteLine);
         Console.WriteLine(azurite.StartedHere
-            ? $"Azurite: started here (pid {azurite.ProcessId}, data in {azurite.DataFolder}); stopped with SIGTERM at the end"
+            ? $"Azurite: started here (pid {azurite.ProcessId}, data in memory); stopped with SIGTERM at the end"
             : "Azurite: already listening on 127.0.0.1:10000-10002, used as it is");
 
         var hub = "FlujoBench" + Guid.NewGuid().ToString("N")[..8];
