@@ -33,7 +33,7 @@ internal static class AzuriteBench
     {
         var quick = args.Contains("--quick");
         var sequentialRuns = quick ? 5 : 11;
-        var concurrentRounds = quick ? 2 : 5;
+        var concurrentRounds = IntArg(args, "--rounds", quick ? 3 : 7);
         var concurrentRuns = IntArg(args, "--concurrent", 50);
         var batchPoll = TimeSpan.FromMilliseconds(IntArg(args, "--batch-poll-ms", 50));
         var cachePoll = TimeSpan.FromMilliseconds(IntArg(args, "--cache-poll-ms", (int)CachePoll.TotalMilliseconds));
@@ -223,6 +223,10 @@ internal static class AzuriteBench
         {
             var prefix = $"{(flujo ? "fl" : "hw")}{steps}{round}{Guid.NewGuid().ToString("N")[..6]}";
             var pipeline = Pipeline(prefix, steps);
+            // A full collection before each timed batch, so garbage left by the previous side is not collected on this one's clock.
+            GC.Collect();
+            GC.WaitForPendingFinalizers();
+            GC.Collect();
             return await BenchMath.Time(async () =>
             {
                 await Task.WhenAll(Enumerable.Range(0, count).Select(i => flujo
