@@ -1,11 +1,17 @@
 using System.Text.Json.Nodes;
 using DurableTask.Core;
 using DurableTask.Core.Query;
+using Azure.Storage.Blobs;
+using Flujo.Caching;
 using Flujo.Definition;
 using Flujo.Definition.Building;
 using Flujo.Hosting.Engine;
+using Flujo.Durable.Caching;
 using Flujo.Hosting.Storage;
+using Flujo.Registration;
+using Flujo.Results;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace Flujo.Bench;
 
@@ -18,24 +24,45 @@ internal static class AzuriteBench
     private static readonly TimeSpan Poll = TimeSpan.FromMilliseconds(50);
     private static readonly TimeSpan RunTimeout = TimeSpan.FromMinutes(2);
 
+    // The 1-step cache-hit runs last tens of ms, so their end is looked for more often than the longer runs'.
+    private static readonly TimeSpan CachePoll = TimeSpan.FromMilliseconds(10);
+
+    private const string CacheAgent = "bench-writer";
+
     public static async Task<int> RunAsync(string[] args)
     {
         var quick = args.Contains("--quick");
         var sequentialRuns = quick ? 5 : 11;
-        var concurrentRounds = quick ? 2 : 5;
+        var concurrentRounds = IntArg(args, "--rounds", quick ? 3 : 7);
         var concurrentRuns = IntArg(args, "--concurrent", 50);
         var batchPoll = TimeSpan.FromMilliseconds(IntArg(args, "--batch-poll-ms", 50));
+        var cachePoll = TimeSpan.FromMilliseconds(IntArg(args, "--cache-poll-ms", (int)CachePoll.TotalMilliseconds));
 
         await using var azurite = await AzuriteLauncher.EnsureRunningAsync(log: Console.WriteLine);
         Console.WriteLine(azurite.StartedHere
-            ? $"Azurite: started here (pid {azurite.ProcessId}, data in {azurite.DataFolder}); stopped with SIGTERM at the end"
+            ? $"Azurite: started here (pid {azurite.ProcessId}, data in memory); stopped with SIGTERM at the end"
             : "Azurite: already listening on 127.0.0.1:10000-10002, used as it is");
 
         var hub = "FlujoBench" + Guid.NewGuid().ToString("N")[..8];
-        var storage = new AzureStorageEngineOptions { MaxQueuePollingInterval = TimeSpan.FromMilliseconds(100), WorkerId = "flujo-bench" };
-        Console.WriteLine($"Task hub {hub}, one worker, {storage.PartitionCount} partitions, max queue polling {storage.MaxQueuePollingInterval.TotalMilliseconds:0} ms, state polled every {Poll.TotalMilliseconds:0} ms");
+        var defaults = new AzureStorageEngineOptions();
+        var storage = defaults with
+        {
+            MaxQueuePollingInterval = TimeSpan.FromMilliseconds(IntArg(args, "--max-poll-ms", (int)defaults.MaxQueuePollingInterval.TotalMilliseconds)),
+            PartitionCount = IntArg(args, "--partitions", defaults.PartitionCount),
+            WorkerId = "flujo-bench",
+            ExtendedSessionsEnabled = args.Contains("--extended-sessions") || (defaults.ExtendedSessionsEnabled && !args.Contains("--no-extended-sessions")),
+        };
+        Console.WriteLine($"Task hub {hub}, one worker, {storage.PartitionCount} partitions, max queue polling {storage.MaxQueuePollingInterval.TotalMilliseconds:0} ms, extended sessions {(storage.ExtendedSessionsEnabled ? "on" : "off")}, state polled every {Poll.TotalMilliseconds:0} ms");
 
-        await using var services = new ServiceCollection().AddFlujo().BuildServiceProvider();
+        // The cache-hit measurement's step caches in a blob container of its own; its agent counts calls.
+        var cacheContainer = "flujo-bench-cache-" + hub[^8..].ToLowerInvariant();
+        var writer = new CountingAgent();
+        var serviceCollection = new ServiceCollection().AddFlujo().AddFlujoBlobCache(AzuriteLauncher.ConnectionString, cacheContainer);
+        serviceCollection.AddFlujoAgent(CacheAgent, _ => writer);
+        serviceCollection.Replace(ServiceDescriptor.Singleton<IStepCacheStore>(sp => new TimedCacheStore(new BlobStepCacheStore(
+            new BlobServiceClient(AzuriteLauncher.ConnectionString), cacheContainer))));
+        await using var services = serviceCollection.BuildServiceProvider();
+        var timedStore = (TimedCacheStore)services.GetRequiredService<IStepCacheStore>();
         var options = new FlujoEngineOptions();
         options.Orchestrators.Add((BaselineOrchestrator.Name, () => new BaselineOrchestrator()));
         await using var engine = await FlujoEngine.StartOnAzureStorageAsync(services, AzuriteLauncher.ConnectionString, hub, options: options, storage: storage);
@@ -52,6 +79,13 @@ internal static class AzuriteBench
         }
         await RunBatch(5, 10, "warm", flujo: true);
         await RunBatch(5, 10, "warm", flujo: false);
+
+        await MeasureCacheHits();
+        if (args.Contains("--cache-only"))
+        {
+            await new BlobServiceClient(AzuriteLauncher.ConnectionString).GetBlobContainerClient(cacheContainer).DeleteIfExistsAsync();
+            return 0;
+        }
 
         var flujoTimes = new List<double>();
         var baselineTimes = new List<double>();
@@ -91,7 +125,81 @@ internal static class AzuriteBench
         var flujoBatch = BenchMath.Median(flujoBatches);
         var baselineBatch = BenchMath.Median(baselineBatches);
         Console.WriteLine($"Azurite, {concurrentRuns} concurrent 5-step runs, median of {concurrentRounds} rounds: flujo {flujoBatch:0} ms ({BenchMath.Range(flujoBatches)}), hand-written {baselineBatch:0} ms ({BenchMath.Range(baselineBatches)}), ratio {flujoBatch / baselineBatch:0.00}x (goal <= 1.3x)");
+        await new BlobServiceClient(AzuriteLauncher.ConnectionString).GetBlobContainerClient(cacheContainer).DeleteIfExistsAsync();
         return 0;
+
+        // Cache hit time = the cached step's latency as the run reports it (StepResult.LatencyMs: from the step's start
+        // to its result on the orchestration clock, which includes the lookup activity's round trip through the
+        // queues). One miss stores the entry; then sequential 1-step runs that must all hit. With --cache-ab a second
+        // engine (own task hub, extended sessions flipped) runs the same hits interleaved, so both see the same load.
+        async Task MeasureCacheHits()
+        {
+            var cacheRuns = IntArg(args, "--cache-runs", quick ? 11 : 21);
+            var pipeline = new PipelineBuilder("azcache").Step("write", CacheAgent, s => s.Input("Write about {{ input }}").MaxRetries(0).Cache()).Build();
+            var key = StepCacheKey.Compute(pipeline.Steps[0], JsonValue.Create("Write about rivers"));
+            var miss = await RunCached(engine, pipeline);
+            if (miss.StepHistory[0].Metadata[MetadataKeys.CacheHit] is not null || writer.Calls != 1)
+                throw new InvalidOperationException($"The first cached run should miss and call the agent once (calls: {writer.Calls}).");
+
+            var sides = new List<CacheSide> { new(storage.ExtendedSessionsEnabled ? "extended sessions on" : "extended sessions off", engine) };
+            await using var other = args.Contains("--cache-ab")
+                ? await FlujoEngine.StartOnAzureStorageAsync(services, AzuriteLauncher.ConnectionString, hub + "b", options: options,
+                    storage: storage with { ExtendedSessionsEnabled = !storage.ExtendedSessionsEnabled })
+                : null;
+            if (other is not null) sides.Add(new(storage.ExtendedSessionsEnabled ? "extended sessions off" : "extended sessions on", other));
+
+            // Warm-up hits, not counted: enough calls that the hit path's code is tiered up (30 calls per method), as in
+            // a worker that has been running for a while.
+            var warmUp = IntArg(args, "--cache-warmup", 30);
+            for (var i = -warmUp; i < cacheRuns; i++)
+            {
+                // The order flips each time, so drift in load hits both sides alike.
+                foreach (var side in i % 2 == 0 ? sides : Enumerable.Reverse(sides))
+                {
+                    timedStore.Forget(key);
+                    var clock = System.Diagnostics.Stopwatch.StartNew();
+                    var hit = await RunCached(side.Engine, pipeline);
+                    var whole = clock.Elapsed.TotalMilliseconds;
+                    var step = hit.StepHistory.Single();
+                    if (step.Metadata[MetadataKeys.CacheHit]?.GetValue<bool>() != true) throw new InvalidOperationException($"Run {hit.RunId} did not hit the cache.");
+                    if (writer.Calls != 1) throw new InvalidOperationException($"A cache hit called the agent ({writer.Calls} calls).");
+                    if (i < 0) continue;
+                    side.Steps.Add(step.LatencyMs);
+                    side.Wholes.Add(whole);
+                    if (timedStore.LastLookup(key) is { } lookup && step.StartedAt is { } started && step.FinishedAt is { } finished)
+                    {
+                        side.BeforeLookup.Add((lookup.Started - started).TotalMilliseconds);
+                        side.Lookups.Add((lookup.Ended - lookup.Started).TotalMilliseconds);
+                        side.AfterLookup.Add((finished - lookup.Ended).TotalMilliseconds);
+                    }
+                }
+            }
+            foreach (var side in sides)
+            {
+                var label = sides.Count > 1 ? $" ({side.Label})" : string.Empty;
+                Console.WriteLine($"Azurite, cache hit{label}, median of {cacheRuns}: step {BenchMath.Median(side.Steps):0} ms ({BenchMath.Range(side.Steps)}), whole 1-step run {BenchMath.Median(side.Wholes):0} ms ({BenchMath.Range(side.Wholes)}) (goal: step < 20 ms; every hit had cache_hit=true, agent called {writer.Calls} time(s), by the first run's miss only)");
+                if (side.Lookups.Count > 0)
+                    Console.WriteLine($"  step split, medians: step start -> lookup activity starts {BenchMath.Median(side.BeforeLookup):0.0} ms, blob read {BenchMath.Median(side.Lookups):0.0} ms, lookup ends -> step result {BenchMath.Median(side.AfterLookup):0.0} ms");
+            }
+        }
+
+        // Starts a run and polls its state every cachePoll until it ended; returns the run's result.
+        async Task<PipelineResult> RunCached(FlujoEngine on, PipelineDefinition pipeline)
+        {
+            var id = await on.Client.StartAsync(pipeline, JsonValue.Create("rivers"));
+            var deadline = DateTime.UtcNow + RunTimeout;
+            while (true)
+            {
+                var state = await on.TaskHubClient.GetOrchestrationStateAsync(id);
+                if (state is not null && IsEnded(state.OrchestrationStatus)) break;
+                if (DateTime.UtcNow > deadline) throw new TimeoutException($"Run {id} did not end within {RunTimeout}.");
+                await Task.Delay(cachePoll);
+            }
+            var snapshot = await on.Client.GetAsync(id) ?? throw new InvalidOperationException($"Run {id} vanished.");
+            var result = snapshot.Result ?? throw new InvalidOperationException($"Run {id} has no result.");
+            if (result.Status != RunStatus.Completed) throw new InvalidOperationException($"Run {id} ended {result.Status}: {result.Error}");
+            return result;
+        }
 
         async Task RunOne(PipelineDefinition pipeline, bool flujo)
         {
@@ -115,6 +223,10 @@ internal static class AzuriteBench
         {
             var prefix = $"{(flujo ? "fl" : "hw")}{steps}{round}{Guid.NewGuid().ToString("N")[..6]}";
             var pipeline = Pipeline(prefix, steps);
+            // A full collection before each timed batch, so garbage left by the previous side is not collected on this one's clock.
+            GC.Collect();
+            GC.WaitForPendingFinalizers();
+            GC.Collect();
             return await BenchMath.Time(async () =>
             {
                 await Task.WhenAll(Enumerable.Range(0, count).Select(i => flujo

@@ -8,9 +8,8 @@ namespace Flujo.Hosting.Storage;
 /// <summary>
 /// Makes sure Azurite (local Azure Storage) listens on 127.0.0.1:10000-10002. When nothing listens there, it starts the
 /// project's pinned Azurite (<c>node_modules/.bin/azurite</c> next to the repository's <c>package.json</c>, installed with
-/// <c>npm ci</c> when missing) on loopback with a temporary data folder, and stops it with SIGTERM on dispose
-/// (Azurite is not a durable store: SIGKILL can lose or wedge its data, SIGTERM is safe). An Azurite that was already
-/// running is used as it is and left running.
+/// <c>npm ci</c> when missing) on loopback, keeping its data in memory, and stops it with SIGTERM on dispose (its data
+/// goes with it). An Azurite that was already running is used as it is and left running.
 /// </summary>
 public sealed class AzuriteLauncher : IAsyncDisposable
 {
@@ -26,14 +25,12 @@ public sealed class AzuriteLauncher : IAsyncDisposable
     public static readonly IReadOnlyList<int> Ports = [10000, 10001, 10002];
 
     private readonly Process? _process;
-    private readonly string? _dataFolder;
     private readonly OutputTail? _output;
     private int _disposed;
 
-    private AzuriteLauncher(Process? process, string? dataFolder, OutputTail? output)
+    private AzuriteLauncher(Process? process, OutputTail? output)
     {
         _process = process;
-        _dataFolder = dataFolder;
         _output = output;
         if (process is not null) AppDomain.CurrentDomain.ProcessExit += OnProcessExit;
     }
@@ -43,9 +40,6 @@ public sealed class AzuriteLauncher : IAsyncDisposable
 
     /// <summary>The process id of the Azurite this launcher started, or null.</summary>
     public int? ProcessId => _process?.Id;
-
-    /// <summary>The temporary data folder of the Azurite this launcher started, or null.</summary>
-    public string? DataFolder => _dataFolder;
 
     /// <summary>
     /// Returns at once when Azurite (or anything) listens on all three ports; otherwise starts the project's pinned Azurite
@@ -60,11 +54,11 @@ public sealed class AzuriteLauncher : IAsyncDisposable
     {
         var timeout = startTimeout ?? TimeSpan.FromSeconds(60);
         var listening = await ListeningPortsAsync(cancellationToken);
-        if (listening.Count == Ports.Count) return new AzuriteLauncher(null, null, null);
+        if (listening.Count == Ports.Count) return new AzuriteLauncher(null, null);
         if (listening.Count > 0)
         {
             // Someone may be starting Azurite right now: give it the same time we would give ours.
-            if (await WaitUntilListeningAsync(timeout, null, cancellationToken)) return new AzuriteLauncher(null, null, null);
+            if (await WaitUntilListeningAsync(timeout, null, cancellationToken)) return new AzuriteLauncher(null, null);
             throw new InvalidOperationException(
                 $"Only port(s) {string.Join(", ", listening)} of 127.0.0.1:10000-10002 are listening: something other than Azurite, or a half-started Azurite, holds them. Stop it or start Azurite yourself.");
         }
@@ -82,7 +76,6 @@ public sealed class AzuriteLauncher : IAsyncDisposable
                 throw new InvalidOperationException($"npm ci in '{root}' did not produce '{executable}'.");
         }
 
-        var dataFolder = Directory.CreateTempSubdirectory("flujo-azurite-").FullName;
         var start = new ProcessStartInfo(executable)
         {
             WorkingDirectory = root,
@@ -90,11 +83,14 @@ public sealed class AzuriteLauncher : IAsyncDisposable
             RedirectStandardOutput = true,
             RedirectStandardError = true,
         };
-        foreach (var arg in (string[])["--silent", "--location", dataFolder, "--blobHost", "127.0.0.1", "--queueHost", "127.0.0.1", "--tableHost", "127.0.0.1",
+        // In memory: the data never outlived the Azurite started here (it used a fresh temporary folder, deleted on
+        // dispose), and writing queue messages and blobs to extent files cost ~3-4 ms per cache hit on this kind of
+        // machine (two queue hops; docs/benchmarks.md). Tables were in memory already (LokiJS).
+        foreach (var arg in (string[])["--silent", "--inMemoryPersistence", "--blobHost", "127.0.0.1", "--queueHost", "127.0.0.1", "--tableHost", "127.0.0.1",
                      "--skipApiVersionCheck", "--disableTelemetry", "--loose"])
             start.ArgumentList.Add(arg);
 
-        log?.Invoke($"Starting Azurite on 127.0.0.1:10000-10002 (data in {dataFolder})");
+        log?.Invoke("Starting Azurite on 127.0.0.1:10000-10002 (data in memory)");
         var output = new OutputTail();
         Process process;
         try
@@ -103,7 +99,6 @@ public sealed class AzuriteLauncher : IAsyncDisposable
         }
         catch (Exception ex) when (ex is not InvalidOperationException)
         {
-            TryDelete(dataFolder);
             throw new InvalidOperationException($"Could not start Azurite '{executable}': {ex.Message}", ex);
         }
         process.OutputDataReceived += (_, e) => output.Add(e.Data);
@@ -111,7 +106,7 @@ public sealed class AzuriteLauncher : IAsyncDisposable
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
 
-        var launcher = new AzuriteLauncher(process, dataFolder, output);
+        var launcher = new AzuriteLauncher(process, output);
         try
         {
             if (await WaitUntilListeningAsync(timeout, process, cancellationToken)) return launcher;
@@ -126,7 +121,7 @@ public sealed class AzuriteLauncher : IAsyncDisposable
         {
             await launcher.DisposeAsync();
             // Lost a race with another process starting Azurite at the same time: use that one.
-            if ((await ListeningPortsAsync(cancellationToken)).Count == Ports.Count) return new AzuriteLauncher(null, null, null);
+            if ((await ListeningPortsAsync(cancellationToken)).Count == Ports.Count) return new AzuriteLauncher(null, null);
             throw new InvalidOperationException($"Azurite exited with code {process.ExitCode} before listening on 127.0.0.1:10000-10002. Its output:{Environment.NewLine}{output}");
         }
 
@@ -134,7 +129,7 @@ public sealed class AzuriteLauncher : IAsyncDisposable
         throw new TimeoutException($"Azurite did not listen on 127.0.0.1:10000-10002 within {timeout.TotalSeconds:0.#} s. Its output:{Environment.NewLine}{output}");
     }
 
-    /// <summary>Stops the Azurite this launcher started (SIGTERM, then SIGKILL after 10 s) and deletes its data folder.</summary>
+    /// <summary>Stops the Azurite this launcher started (SIGTERM, then SIGKILL after 10 s); its data goes with it (it is kept in memory).</summary>
     public async ValueTask DisposeAsync()
     {
         if (Interlocked.Exchange(ref _disposed, 1) == 1 || _process is null) return;
@@ -156,7 +151,6 @@ public sealed class AzuriteLauncher : IAsyncDisposable
         finally
         {
             _process.Dispose();
-            if (_dataFolder is not null) TryDelete(_dataFolder);
         }
     }
 
@@ -287,13 +281,6 @@ public sealed class AzuriteLauncher : IAsyncDisposable
     [DllImport("libc", EntryPoint = "kill")]
     private static extern int SendSignal(int pid, int signal);
 #pragma warning restore SYSLIB1054
-
-    private static void TryDelete(string folder)
-    {
-        try { Directory.Delete(folder, recursive: true); }
-        catch (IOException) { }
-        catch (UnauthorizedAccessException) { }
-    }
 
     /// <summary>The last lines a child process wrote, for error messages.</summary>
     private sealed class OutputTail

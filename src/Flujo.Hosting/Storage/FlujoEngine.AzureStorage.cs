@@ -51,6 +51,8 @@ public sealed partial class FlujoEngine
             MaxQueuePollingInterval = storage.MaxQueuePollingInterval,
             ControlQueueVisibilityTimeout = storage.ControlQueueVisibilityTimeout,
             WorkItemQueueVisibilityTimeout = storage.WorkItemQueueVisibilityTimeout,
+            ExtendedSessionsEnabled = storage.ExtendedSessionsEnabled,
+            ExtendedSessionIdleTimeout = storage.ExtendedSessionIdleTimeout,
             LoggerFactory = loggerFactory ?? NullLoggerFactory.Instance,
         };
         return new AzureStorageOrchestrationService(settings);

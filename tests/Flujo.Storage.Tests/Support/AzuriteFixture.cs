@@ -5,7 +5,7 @@ namespace Flujo.Storage.Tests.Support;
 
 /// <summary>
 /// Azurite for the whole test assembly: the one already listening on 127.0.0.1:10000-10002, or the project's pinned
-/// Azurite started here in a temporary folder (loopback only) and stopped with SIGTERM at the end.
+/// Azurite started here (data in memory, loopback only) and stopped with SIGTERM at the end.
 /// Every test class gets its own task hub name, new on every test run.
 /// </summary>
 public sealed class AzuriteFixture : IAsyncLifetime
