@@ -12,6 +12,7 @@ using Flujo.Registration;
 using Flujo.Results;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
 
 namespace Flujo.Bench;
 
@@ -65,7 +66,15 @@ internal static class AzuriteBench
         var timedStore = (TimedCacheStore)services.GetRequiredService<IStepCacheStore>();
         var options = new FlujoEngineOptions();
         options.Orchestrators.Add((BaselineOrchestrator.Name, () => new BaselineOrchestrator()));
-        await using var engine = await FlujoEngine.StartOnAzureStorageAsync(services, AzuriteLauncher.ConnectionString, hub, options: options, storage: storage);
+        // --dt-log <file>: DurableTask.Core / DurableTask.AzureStorage events (Information and up, or --dt-log-level) with
+        // timestamps, written to a file, to see what a slow step waited for.
+        var dtLogPath = StringArg(args, "--dt-log");
+        using var dtLog = dtLogPath is null ? null : new FileLoggerProvider(dtLogPath);
+        using var loggerFactory = dtLog is null ? null : LoggerFactory.Create(b => b
+            .SetMinimumLevel(Enum.Parse<LogLevel>(StringArg(args, "--dt-log-level") ?? nameof(LogLevel.Information), ignoreCase: true))
+            .AddProvider(dtLog));
+        if (dtLogPath is not null) Console.WriteLine($"DurableTask log: {Path.GetFullPath(dtLogPath)}");
+        await using var engine = await FlujoEngine.StartOnAzureStorageAsync(services, AzuriteLauncher.ConnectionString, hub, loggerFactory: loggerFactory, options: options, storage: storage);
         var client = engine.TaskHubClient;
         var query = (IOrchestrationServiceQueryClient)client.ServiceClient;
 
@@ -162,6 +171,7 @@ internal static class AzuriteBench
                     var hit = await RunCached(side.Engine, pipeline);
                     var whole = clock.Elapsed.TotalMilliseconds;
                     var step = hit.StepHistory.Single();
+                    ReportSlowSteps(hit, i < 0 ? "cache hit (warm-up)" : "cache hit");
                     if (step.Metadata[MetadataKeys.CacheHit]?.GetValue<bool>() != true) throw new InvalidOperationException($"Run {hit.RunId} did not hit the cache.");
                     if (writer.Calls != 1) throw new InvalidOperationException($"A cache hit called the agent ({writer.Calls} calls).");
                     if (i < 0) continue;
@@ -205,6 +215,7 @@ internal static class AzuriteBench
             for (var i = -warmUp; i < cacheRuns; i++)
             {
                 var hit = await RunCached(engine, pipeline);
+                ReportSlowSteps(hit, i < 0 ? "cached 3-step run (warm-up)" : "cached 3-step run");
                 if (hit.StepHistory.Count != 3 || hit.StepHistory.Any(h => h.Metadata[MetadataKeys.CacheHit]?.GetValue<bool>() != true))
                     throw new InvalidOperationException($"Run {hit.RunId} did not hit the cache on every step.");
                 if (writer.Calls != callsBefore + 3) throw new InvalidOperationException($"A cache hit called the agent ({writer.Calls - callsBefore - 3} extra calls).");
@@ -214,6 +225,13 @@ internal static class AzuriteBench
             }
             var all = first.Concat(later).ToList();
             Console.WriteLine($"Azurite, cache hits of {cacheRuns} re-runs of a fully cached 3-step pipeline: every hit median {BenchMath.Median(all):0} ms ({BenchMath.Range(all)}); first step {BenchMath.Median(first):0} ms, steps 2-3 {BenchMath.Median(later):0} ms (goal < 20 ms)");
+        }
+
+        // A step over 1 s (a hit takes ~15 ms): its run id and times, to find it in the --dt-log file.
+        void ReportSlowSteps(PipelineResult result, string what)
+        {
+            foreach (var step in result.StepHistory.Where(h => h.LatencyMs > 1000))
+                Console.WriteLine($"SLOW STEP: {what}, run {result.RunId}, step '{step.Name}' {step.LatencyMs:0} ms (started {step.StartedAt:HH:mm:ss.fff}, finished {step.FinishedAt:HH:mm:ss.fff} UTC)");
         }
 
         // Starts a run and polls its state every cachePoll until it ended; returns the run's result.
@@ -315,6 +333,12 @@ internal static class AzuriteBench
         return index >= 0 && index + 1 < args.Length ? int.Parse(args[index + 1], System.Globalization.CultureInfo.InvariantCulture) : fallback;
     }
 
+    private static string? StringArg(string[] args, string name)
+    {
+        var index = Array.IndexOf(args, name);
+        return index >= 0 && index + 1 < args.Length ? args[index + 1] : null;
+    }
+
     private static bool IsEnded(OrchestrationStatus status) =>
         status is OrchestrationStatus.Completed or OrchestrationStatus.Failed or OrchestrationStatus.Terminated or OrchestrationStatus.Canceled;
 
@@ -323,5 +347,47 @@ internal static class AzuriteBench
         var builder = new PipelineBuilder(name);
         for (var i = 1; i <= steps; i++) builder.Step($"step{i}", "echo");
         return builder.Build();
+    }
+}
+
+/// <summary>Writes log events to a file, one line each: UTC time, level, thread, category, event, message.</summary>
+internal sealed class FileLoggerProvider : ILoggerProvider
+{
+    private readonly StreamWriter _writer;
+    private readonly Lock _lock = new();
+    private readonly Timer _flush;
+
+    public FileLoggerProvider(string path)
+    {
+        _writer = new StreamWriter(path, append: false) { AutoFlush = false };
+        _flush = new Timer(_ => { lock (_lock) _writer.Flush(); }, null, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(1));
+    }
+
+    public ILogger CreateLogger(string categoryName) => new FileLogger(this, categoryName);
+
+    private void Write(string line)
+    {
+        lock (_lock) _writer.WriteLine(line);
+    }
+
+    public void Dispose()
+    {
+        _flush.Dispose();
+        lock (_lock) _writer.Dispose();
+    }
+
+    private sealed class FileLogger(FileLoggerProvider owner, string category) : ILogger
+    {
+        public IDisposable? BeginScope<TState>(TState state) where TState : notnull => null;
+
+        public bool IsEnabled(LogLevel logLevel) => logLevel != LogLevel.None;
+
+        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
+        {
+            var text = formatter(state, exception).ReplaceLineEndings(" | ");
+            var error = exception is null ? string.Empty : " EXCEPTION " + exception.ToString().ReplaceLineEndings(" | ");
+            owner.Write(FormattableString.Invariant(
+                $"{DateTime.UtcNow:HH:mm:ss.ffffff} {logLevel.ToString()[..4]} t{Environment.CurrentManagedThreadId} {category} {eventId.Id}/{eventId.Name}: {text}{error}"));
+        }
     }
 }
