@@ -34,10 +34,10 @@ internal static class AzuriteBench
     {
         var quick = args.Contains("--quick");
         var sequentialRuns = quick ? 5 : 11;
-        var concurrentRounds = IntArg(args, "--rounds", quick ? 3 : 7);
-        var concurrentRuns = IntArg(args, "--concurrent", 50);
-        var batchPoll = TimeSpan.FromMilliseconds(IntArg(args, "--batch-poll-ms", 50));
-        var cachePoll = TimeSpan.FromMilliseconds(IntArg(args, "--cache-poll-ms", (int)CachePoll.TotalMilliseconds));
+        var concurrentRounds = BenchArgs.Int(args, "--rounds", quick ? 3 : 7);
+        var concurrentRuns = BenchArgs.Int(args, "--concurrent", 50);
+        var batchPoll = TimeSpan.FromMilliseconds(BenchArgs.Int(args, "--batch-poll-ms", 50));
+        var cachePoll = TimeSpan.FromMilliseconds(BenchArgs.Int(args, "--cache-poll-ms", (int)CachePoll.TotalMilliseconds));
 
         await using var azurite = await AzuriteLauncher.EnsureRunningAsync(log: Console.WriteLine);
         Console.WriteLine(azurite.StartedHere
@@ -48,8 +48,8 @@ internal static class AzuriteBench
         var defaults = new AzureStorageEngineOptions();
         var storage = defaults with
         {
-            MaxQueuePollingInterval = TimeSpan.FromMilliseconds(IntArg(args, "--max-poll-ms", (int)defaults.MaxQueuePollingInterval.TotalMilliseconds)),
-            PartitionCount = IntArg(args, "--partitions", defaults.PartitionCount),
+            MaxQueuePollingInterval = TimeSpan.FromMilliseconds(BenchArgs.Int(args, "--max-poll-ms", (int)defaults.MaxQueuePollingInterval.TotalMilliseconds)),
+            PartitionCount = BenchArgs.Int(args, "--partitions", defaults.PartitionCount),
             WorkerId = "flujo-bench",
             ExtendedSessionsEnabled = args.Contains("--extended-sessions") || (defaults.ExtendedSessionsEnabled && !args.Contains("--no-extended-sessions")),
         };
@@ -68,10 +68,10 @@ internal static class AzuriteBench
         options.Orchestrators.Add((BaselineOrchestrator.Name, () => new BaselineOrchestrator()));
         // --dt-log <file>: DurableTask.Core / DurableTask.AzureStorage events (Information and up, or --dt-log-level) with
         // timestamps, written to a file, to see what a slow step waited for.
-        var dtLogPath = StringArg(args, "--dt-log");
+        var dtLogPath = BenchArgs.String(args, "--dt-log");
         using var dtLog = dtLogPath is null ? null : new FileLoggerProvider(dtLogPath);
         using var loggerFactory = dtLog is null ? null : LoggerFactory.Create(b => b
-            .SetMinimumLevel(Enum.Parse<LogLevel>(StringArg(args, "--dt-log-level") ?? nameof(LogLevel.Information), ignoreCase: true))
+            .SetMinimumLevel(Enum.Parse<LogLevel>(BenchArgs.String(args, "--dt-log-level") ?? nameof(LogLevel.Information), ignoreCase: true))
             .AddProvider(dtLog));
         if (dtLogPath is not null) Console.WriteLine($"DurableTask log: {Path.GetFullPath(dtLogPath)}");
         await using var engine = await FlujoEngine.StartOnAzureStorageAsync(services, AzuriteLauncher.ConnectionString, hub, loggerFactory: loggerFactory, options: options, storage: storage);
@@ -144,7 +144,7 @@ internal static class AzuriteBench
         // engine (own task hub, extended sessions flipped) runs the same hits interleaved, so both see the same load.
         async Task MeasureCacheHits()
         {
-            var cacheRuns = IntArg(args, "--cache-runs", quick ? 11 : 21);
+            var cacheRuns = BenchArgs.Int(args, "--cache-runs", quick ? 11 : 21);
             var pipeline = new PipelineBuilder("azcache").Step("write", CacheAgent, s => s.Input("Write about {{ input }}").MaxRetries(0).Cache()).Build();
             var key = StepCacheKey.Compute(pipeline.Steps[0], JsonValue.Create("Write about rivers"));
             var miss = await RunCached(engine, pipeline);
@@ -160,7 +160,7 @@ internal static class AzuriteBench
 
             // Warm-up hits, not counted: enough calls that the hit path's code is tiered up (30 calls per method), as in
             // a worker that has been running for a while.
-            var warmUp = IntArg(args, "--cache-warmup", 30);
+            var warmUp = BenchArgs.Int(args, "--cache-warmup", 30);
             for (var i = -warmUp; i < cacheRuns; i++)
             {
                 // The order flips each time, so drift in load hits both sides alike.
@@ -199,7 +199,7 @@ internal static class AzuriteBench
         // Instances), so first and later steps are printed apart as well.
         async Task MeasureCachedRunHits()
         {
-            var cacheRuns = IntArg(args, "--cache-runs", quick ? 11 : 21);
+            var cacheRuns = BenchArgs.Int(args, "--cache-runs", quick ? 11 : 21);
             var pipeline = new PipelineBuilder("azcache3")
                 .Step("outline", CacheAgent, s => s.Input("Outline {{ input }}").MaxRetries(0).Cache())
                 .Step("draft", CacheAgent, s => s.MaxRetries(0).Cache())
@@ -211,7 +211,7 @@ internal static class AzuriteBench
                 throw new InvalidOperationException($"The first run of the cached 3-step pipeline should miss three times (calls: {writer.Calls - callsBefore}).");
             var first = new List<double>();
             var later = new List<double>();
-            var warmUp = IntArg(args, "--cache-warmup", 30) / 3;
+            var warmUp = BenchArgs.Int(args, "--cache-warmup", 30) / 3;
             for (var i = -warmUp; i < cacheRuns; i++)
             {
                 var hit = await RunCached(engine, pipeline);
@@ -327,18 +327,6 @@ internal static class AzuriteBench
         }
     }
 
-    private static int IntArg(string[] args, string name, int fallback)
-    {
-        var index = Array.IndexOf(args, name);
-        return index >= 0 && index + 1 < args.Length ? int.Parse(args[index + 1], System.Globalization.CultureInfo.InvariantCulture) : fallback;
-    }
-
-    private static string? StringArg(string[] args, string name)
-    {
-        var index = Array.IndexOf(args, name);
-        return index >= 0 && index + 1 < args.Length ? args[index + 1] : null;
-    }
-
     private static bool IsEnded(OrchestrationStatus status) =>
         status is OrchestrationStatus.Completed or OrchestrationStatus.Failed or OrchestrationStatus.Terminated or OrchestrationStatus.Canceled;
 
@@ -347,47 +335,5 @@ internal static class AzuriteBench
         var builder = new PipelineBuilder(name);
         for (var i = 1; i <= steps; i++) builder.Step($"step{i}", "echo");
         return builder.Build();
-    }
-}
-
-/// <summary>Writes log events to a file, one line each: UTC time, level, thread, category, event, message.</summary>
-internal sealed class FileLoggerProvider : ILoggerProvider
-{
-    private readonly StreamWriter _writer;
-    private readonly Lock _lock = new();
-    private readonly Timer _flush;
-
-    public FileLoggerProvider(string path)
-    {
-        _writer = new StreamWriter(path, append: false) { AutoFlush = false };
-        _flush = new Timer(_ => { lock (_lock) _writer.Flush(); }, null, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(1));
-    }
-
-    public ILogger CreateLogger(string categoryName) => new FileLogger(this, categoryName);
-
-    private void Write(string line)
-    {
-        lock (_lock) _writer.WriteLine(line);
-    }
-
-    public void Dispose()
-    {
-        _flush.Dispose();
-        lock (_lock) _writer.Dispose();
-    }
-
-    private sealed class FileLogger(FileLoggerProvider owner, string category) : ILogger
-    {
-        public IDisposable? BeginScope<TState>(TState state) where TState : notnull => null;
-
-        public bool IsEnabled(LogLevel logLevel) => logLevel != LogLevel.None;
-
-        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
-        {
-            var text = formatter(state, exception).ReplaceLineEndings(" | ");
-            var error = exception is null ? string.Empty : " EXCEPTION " + exception.ToString().ReplaceLineEndings(" | ");
-            owner.Write(FormattableString.Invariant(
-                $"{DateTime.UtcNow:HH:mm:ss.ffffff} {logLevel.ToString()[..4]} t{Environment.CurrentManagedThreadId} {category} {eventId.Id}/{eventId.Name}: {text}{error}"));
-        }
     }
 }
