@@ -274,11 +274,7 @@ internal static class AzuriteBench
         {
             var prefix = $"{(flujo ? "fl" : "hw")}{steps}{round}{Guid.NewGuid().ToString("N")[..6]}";
             var pipeline = Pipeline(prefix, steps);
-            // A full collection before each timed batch, so garbage left by the previous side is not collected on this one's clock.
-            GC.Collect();
-            GC.WaitForPendingFinalizers();
-            GC.Collect();
-            return await BenchMath.Time(async () =>
+            return await BenchMath.TimeClean(async () =>
             {
                 await Task.WhenAll(Enumerable.Range(0, count).Select(i => flujo
                     ? engine.Client.StartAsync(pipeline, JsonValue.Create("payload"))

@@ -147,26 +147,21 @@ internal static class WorkflowCoreBench
             if (failed is not null) throw new InvalidOperationException($"Flujo run {failed.RunId} ended {failed.Status}: {failed.Error}");
         }
 
-        public async Task RunBaselineBatch(PipelineDefinition pipeline, int count)
-        {
-            var input = new BaselineInput { Steps = pipeline.Steps.Cast<AgentStepDefinition>().ToList(), Input = JsonValue.Create("payload") };
-            await Task.WhenAll(Enumerable.Range(0, count).Select(async _ =>
-            {
-                var instance = await _engine.TaskHubClient.CreateOrchestrationInstanceAsync(BaselineOrchestrator.Name, string.Empty, Guid.NewGuid().ToString("N"), input);
-                var state = await _engine.TaskHubClient.WaitForOrchestrationAsync(instance, TimeSpan.FromMinutes(2));
-                if (state?.OrchestrationStatus != OrchestrationStatus.Completed) throw new InvalidOperationException($"Baseline run ended {state?.OrchestrationStatus}: {state?.Output}");
-            }));
-        }
+        public Task RunBaselineBatch(PipelineDefinition pipeline, int count) =>
+            RunOrchestrations(BaselineOrchestrator.Name, new BaselineInput { Steps = pipeline.Steps.Cast<AgentStepDefinition>().ToList(), Input = JsonValue.Create("payload") }, count, expectedOutput: null);
 
-        public async Task RunBareBatch(int count)
-        {
-            await Task.WhenAll(Enumerable.Range(0, count).Select(async _ =>
+        public Task RunBareBatch(int count) => RunOrchestrations(BareEngineOrchestrator.Name, "payload", count, expectedOutput: "\"payload\"");
+
+        // Starts `count` instances of a plain orchestration at once and waits for each; all must complete (with
+        // expectedOutput, when given, as their stored output).
+        private Task RunOrchestrations(string name, object input, int count, string? expectedOutput) =>
+            Task.WhenAll(Enumerable.Range(0, count).Select(async _ =>
             {
-                var instance = await _engine.TaskHubClient.CreateOrchestrationInstanceAsync(BareEngineOrchestrator.Name, string.Empty, Guid.NewGuid().ToString("N"), "payload");
+                var instance = await _engine.TaskHubClient.CreateOrchestrationInstanceAsync(name, string.Empty, Guid.NewGuid().ToString("N"), input);
                 var state = await _engine.TaskHubClient.WaitForOrchestrationAsync(instance, TimeSpan.FromMinutes(2));
-                if (state?.OrchestrationStatus != OrchestrationStatus.Completed || state.Output != "\"payload\"") throw new InvalidOperationException($"Bare run ended {state?.OrchestrationStatus}: {state?.Output}");
+                if (state?.OrchestrationStatus != OrchestrationStatus.Completed || (expectedOutput is not null && state.Output != expectedOutput))
+                    throw new InvalidOperationException($"{name} run ended {state?.OrchestrationStatus}: {state?.Output}");
             }));
-        }
 
         public async ValueTask DisposeAsync()
         {
