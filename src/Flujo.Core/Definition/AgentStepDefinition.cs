@@ -22,6 +22,13 @@ public sealed class AgentStepDefinition : StepDefinition
     public List<PluginReference> Plugins { get; set; } = [];
     public List<ComponentReference> Validators { get; set; } = [];
 
+    /// <summary>
+    /// Strict (default): a failing validator fails the step. Non-strict: the step succeeds with its output and the findings
+    /// are recorded in its metadata (<c>validation_passed: false</c>, <c>validation_errors</c>).
+    /// </summary>
+    [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingDefault)]
+    public ValidationMode Validation { get; set; }
+
     /// <summary>After a successful fallback, keep <c>Primary agent failed: …</c> as the step feedback.</summary>
     [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingDefault)]
     public bool PreserveFallbackDiagnostics { get; set; }

@@ -7,9 +7,16 @@ namespace Flujo.Definition;
 /// </summary>
 [JsonPolymorphic(TypeDiscriminatorPropertyName = "kind", IgnoreUnrecognizedTypeDiscriminators = false)]
 [JsonDerivedType(typeof(AgentStepDefinition), "agent")]
+[JsonDerivedType(typeof(ConditionalStepDefinition), "conditional")]
+[JsonDerivedType(typeof(LoopStepDefinition), "loop")]
+[JsonDerivedType(typeof(MapStepDefinition), "map")]
+[JsonDerivedType(typeof(ParallelStepDefinition), "parallel")]
+[JsonDerivedType(typeof(RouterStepDefinition), "router")]
+[JsonDerivedType(typeof(HumanStepDefinition), "human")]
+[JsonDerivedType(typeof(PipelineStepDefinition), "pipeline")]
 public abstract class StepDefinition
 {
-    /// <summary>Unique among the pipeline's steps and fallbacks.</summary>
+    /// <summary>Unique within its scope (the pipeline's steps and fallbacks, or one body or branch).</summary>
     public string Name { get; set; } = string.Empty;
 
     /// <summary>The step kind, as written in files (<c>agent</c>, ...).</summary>
@@ -31,6 +38,9 @@ public abstract class StepDefinition
 
     /// <summary>Caching options; null means no caching.</summary>
     public CacheOptions? Cache { get; set; }
+
+    /// <summary>Cost and token ceilings of this step alone (its attempts, fallbacks and nested steps); null: none (SEMANTICS §5).</summary>
+    public UsageLimits? Limits { get; set; }
 
     /// <summary>Where the step was declared; not part of the step's identity.</summary>
     [JsonIgnore]

@@ -7,4 +7,7 @@ public enum ComponentKind
     Processor,
     Plugin,
     Validator,
+
+    /// <summary>A C# condition or mapper function, used by conditional and loop steps instead of an expression.</summary>
+    Function,
 }

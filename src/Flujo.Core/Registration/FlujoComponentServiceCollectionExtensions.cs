@@ -1,4 +1,5 @@
 using Flujo.Agents;
+using Flujo.Functions;
 using Flujo.Plugins;
 using Flujo.Processors;
 using Flujo.Validators;
@@ -40,6 +41,27 @@ public static class FlujoComponentServiceCollectionExtensions
 
     public static IServiceCollection AddFlujoValidator(this IServiceCollection services, string name, Func<IServiceProvider, IValidator> factory) =>
         services.AddComponent(ComponentKind.Validator, name, factory);
+
+    /// <summary>Registers a condition function (conditional keys, loop exit checks) that a step names instead of an expression.</summary>
+    public static IServiceCollection AddFlujoFunction<TFunction>(this IServiceCollection services, string name)
+        where TFunction : class, IFlujoFunction =>
+        services.AddComponent<IFlujoFunction, TFunction>(ComponentKind.Function, name);
+
+    public static IServiceCollection AddFlujoFunction(this IServiceCollection services, string name, Func<IServiceProvider, IFlujoFunction> factory) =>
+        services.AddComponent(ComponentKind.Function, name, factory);
+
+    /// <summary>Registers a condition function from a delegate.</summary>
+    public static IServiceCollection AddFlujoFunction(this IServiceCollection services, string name, Func<FunctionContext, System.Text.Json.Nodes.JsonNode?> function)
+    {
+        ArgumentNullException.ThrowIfNull(function);
+        return services.AddComponent<IFlujoFunction>(ComponentKind.Function, name, _ => new DelegateFunction(function));
+    }
+
+    private sealed class DelegateFunction(Func<FunctionContext, System.Text.Json.Nodes.JsonNode?> function) : IFlujoFunction
+    {
+        public ValueTask<System.Text.Json.Nodes.JsonNode?> InvokeAsync(FunctionContext context, CancellationToken cancellationToken) =>
+            ValueTask.FromResult(function(context));
+    }
 
     private static IServiceCollection AddComponent<TService, TImplementation>(this IServiceCollection services, ComponentKind kind, string name)
         where TService : class

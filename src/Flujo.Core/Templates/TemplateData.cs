@@ -15,4 +15,7 @@ public sealed class TemplateData
     public IReadOnlyDictionary<string, JsonNode?> StepOutputs { get; init; } = new Dictionary<string, JsonNode?>();
 
     public JsonObject Context { get; init; } = new();
+
+    /// <summary>Extra names a template or expression sees (a loop's <c>iteration</c>, a map's <c>item</c> and <c>index</c>).</summary>
+    public IReadOnlyDictionary<string, JsonNode?>? Variables { get; init; }
 }

@@ -47,16 +47,7 @@ public static class TemplateRenderer
         string text;
         try
         {
-            var context = new TemplateContext(Options) { Now = () => now };
-            context.SetValue("input", ToFluid(data.Input));
-            context.SetValue("previous", ToFluid(data.Previous));
-            context.SetValue("context", ToFluid(data.Context));
-            var steps = new Dictionary<string, object?>(StringComparer.Ordinal);
-            foreach (var (name, output) in data.StepOutputs)
-                steps[name] = new Dictionary<string, object?> { ["output"] = ToPlain(output) };
-            context.SetValue("steps", FluidValue.Create(steps, Options));
-
-            text = parsed.Render(context, NullEncoder.Default);
+            text = parsed.Render(CreateContext(data, now), NullEncoder.Default);
         }
         catch (Exception ex)
         {
@@ -72,6 +63,26 @@ public static class TemplateRenderer
         }
         return JsonValue.Create(text);
     }
+
+    /// <summary>The Liquid context holding <c>input</c>, <c>previous</c>, <c>context</c>, <c>steps</c> and any extra variables.</summary>
+    internal static TemplateContext CreateContext(TemplateData data, DateTimeOffset now)
+    {
+        var context = new TemplateContext(Options) { Now = () => now };
+        context.SetValue("input", ToFluid(data.Input));
+        context.SetValue("previous", ToFluid(data.Previous));
+        context.SetValue("context", ToFluid(data.Context));
+        var steps = new Dictionary<string, object?>(StringComparer.Ordinal);
+        foreach (var (name, output) in data.StepOutputs)
+            steps[name] = new Dictionary<string, object?> { ["output"] = ToPlain(output) };
+        context.SetValue("steps", FluidValue.Create(steps, Options));
+        if (data.Variables is not null)
+            foreach (var (name, value) in data.Variables) context.SetValue(name, ToFluid(value));
+        return context;
+    }
+
+    internal static FluidParser SharedParser => Parser;
+
+    internal static TemplateOptions SharedOptions => Options;
 
     private static readonly JsonDocumentOptions StrictJson = new() { AllowDuplicateProperties = false };
 
