@@ -14,6 +14,15 @@ public sealed class RunProgress
     public decimal CostUsd { get; set; }
     public long Tokens { get; set; }
 
+    /// <summary>Human steps of this orchestration waiting for an answer; the run's status is paused while there are any.</summary>
+    public List<HumanWait>? Waiting { get; set; }
+
+    /// <summary>
+    /// Sub-orchestrations this one is waiting on (loop segments, map batches, sub-pipelines): a human step waiting in one
+    /// of them is found by following these ids.
+    /// </summary>
+    public List<string>? Children { get; set; }
+
     /// <summary>Why the run is paused, or why it failed.</summary>
     public string? Message { get; set; }
 
