@@ -32,6 +32,11 @@ public sealed class ActivityFunctions
     public async Task<bool> CacheStoreAsync([ActivityTrigger] CacheStoreRequest request, FunctionContext context) =>
         (bool)(await RunAsync(FlujoTaskNames.CacheStoreActivity, request, context))!;
 
+    /// <summary>A registered condition function (conditional key, loop exit check).</summary>
+    [Function(FlujoTaskNames.ConditionFunctionActivity)]
+    public async Task<System.Text.Json.Nodes.JsonNode?> ConditionFunctionAsync([ActivityTrigger] ConditionFunctionRequest request, FunctionContext context) =>
+        (System.Text.Json.Nodes.JsonNode?)await RunAsync(FlujoTaskNames.ConditionFunctionActivity, request, context);
+
     private Task<object?> RunAsync(string name, object request, FunctionContext context) =>
         FlujoDurableTasks.Activities.Single(a => a.Name.Name == name).Create(_services)
             .RunAsync(new FunctionActivityContext(name, context.InvocationId), request);
