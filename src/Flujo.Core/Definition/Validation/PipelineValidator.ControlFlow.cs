@@ -52,7 +52,7 @@ public static partial class PipelineValidator
                     {
                         if (!Reported(step, "router")) Add("Missing required field 'router'", step.Location, path);
                     }
-                    else
+                    else if (!Reported(step, "router"))
                     {
                         var agent = router.Router;
                         var agentPath = $"{path}/{(string.IsNullOrWhiteSpace(agent.Name) ? "router" : agent.Name)}";
