@@ -26,6 +26,8 @@ public sealed class RunEnvironment
         Progress = progress;
     }
 
+    private readonly HashSet<string> _childIds = new(StringComparer.Ordinal);
+
     public TaskOrchestrationContext Orchestration { get; }
 
     /// <summary>The pipeline this orchestration runs (fallback targets are looked up in its <c>fallbacks</c>).</summary>
@@ -147,6 +149,14 @@ public sealed class RunEnvironment
     public string ChildInstanceId(string stepPath, string suffix)
     {
         var id = $"{Orchestration.InstanceId}:{stepPath}:{suffix}";
+        // One step path can run twice in an orchestration (a step that is the fallback of two others): a second use gets
+        // a count, in the same order on every replay.
+        if (!_childIds.Add(id))
+        {
+            var n = 2;
+            while (!_childIds.Add($"{id}.{n}")) n++;
+            id = $"{id}.{n}";
+        }
         var chars = id.ToCharArray();
         for (var i = 0; i < chars.Length; i++)
             if (chars[i] is '/' or '\\' or '#' or '?' || char.IsControl(chars[i])) chars[i] = '.';

@@ -106,8 +106,24 @@ public sealed class FlujoRunClient : IPipelineRunClient
     }
 
     /// <summary>Stops a run; it ends as cancelled.</summary>
-    public Task CancelAsync(string runId, string reason = "Cancelled by request", CancellationToken cancellationToken = default) =>
-        _client.TerminateInstanceAsync(new OrchestrationInstance { InstanceId = runId }, reason);
+    public async Task CancelAsync(string runId, string reason = "Cancelled by request", CancellationToken cancellationToken = default)
+    {
+        // DurableTask.Core does not terminate sub-orchestrations with their parent: the parent first (it starts no new
+        // ones), then the loop segments, map batches and sub-pipelines its status says it was waiting on.
+        await _client.TerminateInstanceAsync(new OrchestrationInstance { InstanceId = runId }, reason);
+        await CancelChildrenAsync(runId, reason, depth: 0, cancellationToken);
+    }
+
+    private async Task CancelChildrenAsync(string instanceId, string reason, int depth, CancellationToken cancellationToken)
+    {
+        if (depth >= HumanWaitFinder.MaxDepth || await GetAsync(instanceId, cancellationToken) is not { Progress.Children: { } children }) return;
+        foreach (var child in children)
+        {
+            if (await GetAsync(child, cancellationToken) is not { IsFinished: false }) continue;
+            await _client.TerminateInstanceAsync(new OrchestrationInstance { InstanceId = child }, reason);
+            await CancelChildrenAsync(child, reason, depth + 1, cancellationToken);
+        }
+    }
 
     /// <summary>Sends an event to a run (used by human-in-the-loop steps).</summary>
     public Task RaiseEventAsync(string runId, string eventName, JsonNode? payload, CancellationToken cancellationToken = default) =>
