@@ -162,4 +162,27 @@ public sealed class HumanStepTests
         Assert.Equal(["review[1]/approve", "review[2]/approve"], result.FinalContext["hitl_history"]!.AsArray().Select(h => h!["step"]!.GetValue<string>()));
         if (inSegment) Assert.True(step.MetaLong(MetadataKeys.SubOrchestrations) > 0);
     }
+
+    [Fact]
+    public async Task HumanStepInEachMapItem_BothWaitAtOnceWithTheirOwnEvents_AnswersLandInItemOrder()
+    {
+        await using var harness = new EngineHarness();
+        var map = new MapStepDefinition { Name = "reviews", Body = [new HumanStepDefinition { Name = "approve", Message = "Approve {{ item }}?" }] };
+        var client = await harness.ClientAsync();
+        await client.StartAsync(Pipeline("hitl", map), new JsonArray("a", "b"), runId: "hitl-map");
+
+        var waits = await Poll.UntilAsync(async () => await HumanWaitFinder.FindAsync(client, (await client.GetAsync("hitl-map"))!), w => w.Count == 2);
+
+        Assert.Equal(["resume:reviews[0]/approve", "resume:reviews[1]/approve"], waits.Select(w => w.EventName).Order());
+        var byPath = waits.ToDictionary(w => w.StepPath);
+        Assert.Equal("Approve a?", byPath["reviews[0]/approve"].Message);
+        Assert.Equal("Approve b?", byPath["reviews[1]/approve"].Message);
+        // Answer the second item first.
+        await client.RaiseEventAsync(byPath["reviews[1]/approve"].InstanceId, byPath["reviews[1]/approve"].EventName, JsonValue.Create("yes to b"));
+        await client.RaiseEventAsync(byPath["reviews[0]/approve"].InstanceId, byPath["reviews[0]/approve"].EventName, JsonValue.Create("yes to a"));
+        var result = await client.WaitForResultAsync("hitl-map", TimeSpan.FromSeconds(30));
+
+        Assert.Equal(RunStatus.Completed, result.Status);
+        Assert.Equal("""["yes to a","yes to b"]""", result.Output!.ToJsonString());
+    }
 }

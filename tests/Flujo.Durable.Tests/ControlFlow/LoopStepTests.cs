@@ -233,4 +233,47 @@ public sealed class LoopStepTests
         Assert.Equal(200, result.FinalContext["fromContext"]!.GetValue<int>());
         Assert.Equal(200, tally.Calls);
     }
+
+    [Fact]
+    public async Task BodyAgentThrowsInALaterSegment_LoopFailsWithBodyStepErrorAtThatIteration()
+    {
+        await using var harness = new EngineHarness();
+        var bump = new AgentScript((r, call, _) => call == 160
+            ? throw new InvalidOperationException("model down")
+            : Task.FromResult(new Flujo.Agents.AgentResponse(JsonValue.Create(r.Input!.GetValue<int>() + 1))));
+        harness.Agent("bump", bump);
+        var pipeline = Pipeline("loop", Loop("refine", "previous >= 1000", 1000, Agent("bump", "bump")));
+
+        var result = await harness.RunAsync(pipeline, JsonValue.Create(0));
+
+        Assert.Equal(RunStatus.Failed, result.Status);
+        var loop = result.OnlyStep();
+        Assert.True(loop.MetaLong(MetadataKeys.SubOrchestrations) >= 2);
+        Assert.Equal("body_step_error", loop.Meta(MetadataKeys.ExitReason));
+        Assert.Equal(160, loop.MetaLong(MetadataKeys.Iterations));
+        Assert.Equal(160, loop.StepHistory.Count);
+        Assert.Equal("Step 'refine[160]/bump' failed: Agent execution failed with InvalidOperationException: model down", loop.Feedback);
+        Assert.Equal(160, bump.Calls);
+    }
+
+    [Fact]
+    public async Task BodyAgentThrows_TheLoopsFallbackRunsOnTheLoopInput()
+    {
+        await using var harness = new EngineHarness();
+        var rescue = AgentScript.Echo();
+        harness.Agent("broken", AgentScript.AlwaysThrows("model down")).Agent("rescue", rescue);
+        var loop = Loop("refine", "previous >= 3", 5, Agent("bump", "broken"));
+        loop.Fallback = "rescue";
+        var pipeline = Pipeline("loop", loop);
+        pipeline.Fallbacks.Add(Agent("rescue", "rescue"));
+
+        var result = await harness.RunAsync(pipeline, JsonValue.Create(7));
+
+        Assert.Equal(RunStatus.Completed, result.Status);
+        var step = result.OnlyStep();
+        Assert.Equal("refine", step.Name);
+        Assert.Equal(7, step.Output!.GetValue<int>());
+        Assert.True(step.Metadata[MetadataKeys.FallbackTriggered]!.GetValue<bool>());
+        Assert.Equal("Step 'refine[1]/bump' failed: Agent execution failed with InvalidOperationException: model down", step.Meta(MetadataKeys.OriginalError));
+    }
 }

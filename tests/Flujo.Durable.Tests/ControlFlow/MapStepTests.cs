@@ -226,4 +226,23 @@ public sealed class MapStepTests
         Assert.Equal(Enumerable.Range(0, 200), result.Output!.AsArray().Select(n => n!.GetValue<int>()));
         Assert.InRange(probe.MaxConcurrent, 1, 5);
     }
+
+    [Fact]
+    public async Task ItemAgentThrowsInALaterBatch_StepFailsNamingTheItem_NoLaterItemStarts()
+    {
+        await using var harness = new EngineHarness();
+        var twice = new AgentScript((r, _, _) => r.Input!.GetValue<int>() == 170
+            ? throw new InvalidOperationException("cannot double")
+            : Task.FromResult(new Flujo.Agents.AgentResponse(JsonValue.Create(r.Input!.GetValue<int>() * 2))));
+        harness.Agent("twice", twice);
+        var pipeline = Pipeline("map", new MapStepDefinition { Name = "doubles", Body = [Agent("double", "twice")], MaxParallelism = 1 });
+
+        var result = await harness.RunAsync(pipeline, new JsonArray([.. Enumerable.Range(0, 200).Select(i => (JsonNode?)JsonValue.Create(i))]));
+
+        Assert.Equal(RunStatus.Failed, result.Status);
+        var map = result.OnlyStep();
+        Assert.True(map.MetaLong(MetadataKeys.SubOrchestrations) >= 2);
+        Assert.Equal("Item 170 failed: Step 'doubles[170]/double' failed: Agent execution failed with InvalidOperationException: cannot double", map.Feedback);
+        Assert.Equal(171, twice.Calls);
+    }
 }

@@ -202,4 +202,22 @@ public sealed class UsageLimitTests
         Assert.Equal(0, fallback.Calls);
         Assert.False(result.OnlyStep().Metadata.ContainsKey(MetadataKeys.FallbackTriggered));
     }
+
+    [Fact]
+    public async Task StepLimitsOnALoopRunningInSegments_StopItInsideASegment()
+    {
+        await using var harness = new EngineHarness();
+        var paid = Paid();
+        harness.Agent("paid", paid);
+        var loop = EndlessLoop(maxLoops: 1000);
+        loop.Limits = new UsageLimits { TotalTokensLimit = 250 };
+
+        var result = await harness.RunAsync(Pipeline("limits", loop), "go");
+
+        Assert.Equal(RunStatus.UsageLimitExceeded, result.Status);
+        Assert.Equal("Token limit of 250 exceeded", result.Error);
+        Assert.Equal(3, paid.Calls);
+        Assert.True(result.OnlyStep().MetaLong(MetadataKeys.SubOrchestrations) > 0);
+        Assert.Equal(300, result.TotalTokens);
+    }
 }
