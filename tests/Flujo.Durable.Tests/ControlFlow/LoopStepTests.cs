@@ -276,4 +276,49 @@ public sealed class LoopStepTests
         Assert.True(step.Metadata[MetadataKeys.FallbackTriggered]!.GetValue<bool>());
         Assert.Equal("Step 'refine[1]/bump' failed: Agent execution failed with InvalidOperationException: model down", step.Meta(MetadataKeys.OriginalError));
     }
+
+    [Fact]
+    public async Task ExitConditionThatFailsInLiquid_LoopFailsWithExitConditionError()
+    {
+        await using var harness = new EngineHarness();
+        harness.Agent("bump", PlusOne());
+        var pipeline = Pipeline("loop", Loop("refine", "previous | divided_by: 0", 5, Agent("bump", "bump")));
+
+        var result = await harness.RunAsync(pipeline, JsonValue.Create(0));
+
+        Assert.Equal(RunStatus.Failed, result.Status);
+        Assert.Equal("exit_condition_error", result.OnlyStep().Meta(MetadataKeys.ExitReason));
+        Assert.StartsWith("Exit condition failed", result.OnlyStep().Feedback);
+    }
+
+    [Fact]
+    public async Task IterationInputMapperThatFails_LoopFailsWithMapperError()
+    {
+        await using var harness = new EngineHarness();
+        harness.Agent("bump", PlusOne());
+        var loop = Loop("refine", "previous >= 3", 5, Agent("bump", "bump"));
+        loop.IterationInput = "previous | divided_by: 0";
+
+        var result = await harness.RunAsync(Pipeline("loop", loop), JsonValue.Create(0));
+
+        Assert.Equal(RunStatus.Failed, result.Status);
+        Assert.Equal("mapper_error", result.OnlyStep().Meta(MetadataKeys.ExitReason));
+        Assert.Equal(1, result.OnlyStep().MetaLong(MetadataKeys.Iterations));
+    }
+
+    [Fact]
+    public async Task LoopInputTemplate_IsTheFirstIterationsInput()
+    {
+        await using var harness = new EngineHarness();
+        var echo = AgentScript.Computes(r => r.Input.Text() + "+");
+        harness.Agent("echo", echo);
+        var loop = Loop("refine", "iteration == 2", 5, Agent("edit", "echo"));
+        loop.Input = "draft about {{ previous }}";
+
+        var result = await harness.RunAsync(Pipeline("loop", loop), "cats");
+
+        Assert.Equal(RunStatus.Completed, result.Status);
+        Assert.Equal(["draft about cats", "draft about cats+"], echo.Requests.Select(r => r.Input.Text()));
+        Assert.Equal("draft about cats++", result.Output.Text());
+    }
 }
