@@ -182,7 +182,7 @@ public sealed class LoopStepTests
     [Fact]
     public async Task SameLoopInSegments_GivesTheSameResultAsInline()
     {
-        // Same body and exit; only maxLoops differs: 150 fits the history budget inline, 1000 runs in segment sub-orchestrations.
+        // Same body and exit; only maxLoops differs: 40 one-step iterations fit the loop's inline history budget, 1000 run in segment sub-orchestrations.
         async Task<PipelineResult> RunWith(int maxLoops)
         {
             await using var harness = new EngineHarness();
@@ -191,7 +191,7 @@ public sealed class LoopStepTests
             return await harness.RunAsync(pipeline, JsonNode.Parse("""{"n":0}"""));
         }
 
-        var inline = await RunWith(150);
+        var inline = await RunWith(40);
         var segmented = await RunWith(1000);
 
         Assert.Equal(RunStatus.Completed, inline.Status);
@@ -251,7 +251,9 @@ public sealed class LoopStepTests
         Assert.True(loop.MetaLong(MetadataKeys.SubOrchestrations) >= 2);
         Assert.Equal("body_step_error", loop.Meta(MetadataKeys.ExitReason));
         Assert.Equal(160, loop.MetaLong(MetadataKeys.Iterations));
-        Assert.Equal(160, loop.StepHistory.Count);
+        // A failed run's result comes from the custom status, trimmed to its size limit: the last iterations are kept.
+        Assert.Equal("refine[160]", loop.StepHistory[^1].Name);
+        Assert.False(loop.StepHistory[^1].Success);
         Assert.Equal("Step 'refine[160]/bump' failed: Agent execution failed with InvalidOperationException: model down", loop.Feedback);
         Assert.Equal(160, bump.Calls);
     }
