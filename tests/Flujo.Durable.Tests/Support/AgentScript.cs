@@ -93,6 +93,18 @@ public sealed class AgentScript
     public static AgentScript Echo() =>
         new((request, _, _) => Task.FromResult(new AgentResponse(request.Input?.DeepClone())));
 
+    /// <summary>Computes the output from the request (and the call number), reporting <paramref name="tokens"/> and <paramref name="cost"/> per call.</summary>
+    public static AgentScript Computes(Func<AgentRequest, JsonNode?> output, long tokens = 0, decimal cost = 0) =>
+        new((request, _, _) => Task.FromResult(new AgentResponse(output(request), Usage(tokens), cost)));
+
+    /// <summary>Waits <paramref name="delay"/> (chosen from the request), then computes the output from the request.</summary>
+    public static AgentScript ComputesAfter(Func<AgentRequest, TimeSpan> delay, Func<AgentRequest, JsonNode?> output) =>
+        new(async (request, _, cancellationToken) =>
+        {
+            await Task.Delay(delay(request), cancellationToken);
+            return new AgentResponse(output(request));
+        });
+
     /// <summary>Half prompt, half completion tokens.</summary>
     private static TokenUsage Usage(long tokens) => new(tokens / 2, tokens - tokens / 2);
 }

@@ -19,6 +19,7 @@ public sealed class EngineHarness : IAsyncDisposable
     private readonly ServiceCollection _services = new();
     private ServiceProvider? _provider;
     private FlujoEngine? _engine;
+    private Func<IServiceProvider, Task<FlujoEngine>> _start = provider => FlujoEngine.StartInMemoryAsync(provider);
 
     public EngineHarness() => _services.AddFlujo();
 
@@ -52,6 +53,13 @@ public sealed class EngineHarness : IAsyncDisposable
         return this;
     }
 
+    /// <summary>Starts the engine with <paramref name="start"/> instead of the default in-memory engine (call before the first run).</summary>
+    public EngineHarness StartWith(Func<IServiceProvider, Task<FlujoEngine>> start)
+    {
+        _start = start;
+        return this;
+    }
+
     /// <summary>Runs <paramref name="pipeline"/> to its end and returns its result (also for failed runs).</summary>
     public async Task<PipelineResult> RunAsync(PipelineDefinition pipeline, JsonNode? input = null, JsonObject? context = null, string? runId = null)
     {
@@ -68,7 +76,7 @@ public sealed class EngineHarness : IAsyncDisposable
     public async Task<FlujoEngine> EngineAsync()
     {
         _provider ??= _services.BuildServiceProvider();
-        return _engine ??= await FlujoEngine.StartInMemoryAsync(_provider);
+        return _engine ??= await _start(_provider);
     }
 
     public async ValueTask DisposeAsync()
