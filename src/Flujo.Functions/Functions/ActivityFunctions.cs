@@ -7,6 +7,9 @@ using Microsoft.Azure.Functions.Worker;
 
 namespace Flujo.Functions.Functions;
 
+// Flujo.Functions.FunctionContext (condition functions, Flujo.Core) would win over the Worker's type inside this namespace.
+using FunctionContext = Microsoft.Azure.Functions.Worker.FunctionContext;
+
 /// <summary>
 /// The activity triggers: each runs the activity Flujo.Durable registers under the same name
 /// (<see cref="FlujoDurableTasks.Activities"/>), so the Functions layer adds no behaviour.
