@@ -14,4 +14,10 @@ public static class FlujoTaskNames
 
     /// <summary>Stores a successful step result in the step cache.</summary>
     public const string CacheStoreActivity = "FlujoCacheStore";
+
+    /// <summary>Calls a registered condition function (conditional key, loop exit check).</summary>
+    public const string ConditionFunctionActivity = "FlujoConditionFunction";
+
+    /// <summary>Runs a slice of a loop's iterations or of a map's items, so no orchestration's history grows without bound.</summary>
+    public const string ScopeOrchestrator = "FlujoScope";
 }

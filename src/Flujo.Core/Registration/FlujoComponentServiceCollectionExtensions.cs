@@ -1,5 +1,5 @@
 using Flujo.Agents;
-using Flujo.Functions;
+using Flujo.Conditions;
 using Flujo.Plugins;
 using Flujo.Processors;
 using Flujo.Validators;
@@ -44,22 +44,22 @@ public static class FlujoComponentServiceCollectionExtensions
 
     /// <summary>Registers a condition function (conditional keys, loop exit checks) that a step names instead of an expression.</summary>
     public static IServiceCollection AddFlujoFunction<TFunction>(this IServiceCollection services, string name)
-        where TFunction : class, IFlujoFunction =>
-        services.AddComponent<IFlujoFunction, TFunction>(ComponentKind.Function, name);
+        where TFunction : class, IConditionFunction =>
+        services.AddComponent<IConditionFunction, TFunction>(ComponentKind.Function, name);
 
-    public static IServiceCollection AddFlujoFunction(this IServiceCollection services, string name, Func<IServiceProvider, IFlujoFunction> factory) =>
+    public static IServiceCollection AddFlujoFunction(this IServiceCollection services, string name, Func<IServiceProvider, IConditionFunction> factory) =>
         services.AddComponent(ComponentKind.Function, name, factory);
 
     /// <summary>Registers a condition function from a delegate.</summary>
-    public static IServiceCollection AddFlujoFunction(this IServiceCollection services, string name, Func<FunctionContext, System.Text.Json.Nodes.JsonNode?> function)
+    public static IServiceCollection AddFlujoFunction(this IServiceCollection services, string name, Func<ConditionContext, System.Text.Json.Nodes.JsonNode?> function)
     {
         ArgumentNullException.ThrowIfNull(function);
-        return services.AddComponent<IFlujoFunction>(ComponentKind.Function, name, _ => new DelegateFunction(function));
+        return services.AddComponent<IConditionFunction>(ComponentKind.Function, name, _ => new DelegateFunction(function));
     }
 
-    private sealed class DelegateFunction(Func<FunctionContext, System.Text.Json.Nodes.JsonNode?> function) : IFlujoFunction
+    private sealed class DelegateFunction(Func<ConditionContext, System.Text.Json.Nodes.JsonNode?> function) : IConditionFunction
     {
-        public ValueTask<System.Text.Json.Nodes.JsonNode?> InvokeAsync(FunctionContext context, CancellationToken cancellationToken) =>
+        public ValueTask<System.Text.Json.Nodes.JsonNode?> InvokeAsync(ConditionContext context, CancellationToken cancellationToken) =>
             ValueTask.FromResult(function(context));
     }
 

@@ -33,8 +33,14 @@ public sealed class PipelineOrchestrator : TaskOrchestrator<PipelineRunInput, Pi
         if (input.Context is not null) initialContext = ContextMerger.Merge(initialContext, input.Context);
         var run = new RunState(input.Input ?? pipeline.DefaultInput?.DeepClone(), initialContext);
         var schema = pipeline.ContextSchema is null ? null : CompiledJsonSchema.Compile(pipeline.ContextSchema);
-        var execution = new StepExecution(context, pipeline, run, _runners, schema) { CacheEnabled = input.CacheEnabled ?? true };
+        var meter = new UsageMeter(input.Budgets);
+        meter.Push(pipeline.Limits);
         var progress = new RunProgress { Pipeline = pipeline.Name, Version = pipeline.Version, TotalSteps = pipeline.Steps.Count };
+        var environment = new RunEnvironment(context, pipeline, _runners, schema, meter, progress)
+        {
+            CacheEnabled = input.CacheEnabled ?? true,
+        };
+        var execution = new StepExecution(environment, run);
 
         var result = new PipelineResult
         {
@@ -47,22 +53,21 @@ public sealed class PipelineOrchestrator : TaskOrchestrator<PipelineRunInput, Pi
         foreach (var step in pipeline.Steps)
         {
             progress.CurrentStep = step.Name;
-            context.SetCustomStatus(progress);
+            environment.Publish();
 
             var stepResult = await execution.RunStepAsync(step);
             run.Record(stepResult);
             progress.StepsDone++;
-            progress.CostUsd = run.TotalCostUsd;
-            progress.Tokens = run.TotalTokens;
 
-            if (!stepResult.Success)
+            if (!stepResult.Success && !Steps.StepResults.StoppedByUsageLimit(stepResult))
             {
                 result.Status = RunStatus.Failed;
                 result.Error = $"Step '{step.Name}' failed: {stepResult.Feedback}";
                 break;
             }
 
-            if (UsageGovernor.Check(pipeline.Limits, run.TotalCostUsd, run.TotalTokens) is { } breach)
+            // Checked after every step (nested steps check at their own points and stop early); never a fallback.
+            if (meter.Check() is { } breach)
             {
                 result.Status = RunStatus.UsageLimitExceeded;
                 result.Error = breach;
@@ -79,8 +84,11 @@ public sealed class PipelineOrchestrator : TaskOrchestrator<PipelineRunInput, Pi
         progress.CurrentStep = null;
         progress.Status = result.Status;
         progress.Message = result.Error;
-        if (result.Status == RunStatus.Completed)
+        progress.CostUsd = run.TotalCostUsd;
+        progress.Tokens = run.TotalTokens;
+        if (result.Status == RunStatus.Completed || input.IsSubPipeline == true)
         {
+            // A sub-pipeline hands its result to the parent step whatever its status; only the top run fails in the monitor.
             context.SetCustomStatus(progress);
             logger.LogInformation("Run {RunId} of {Pipeline} completed after {Steps} steps", context.InstanceId, pipeline.Name, run.History.Count);
             return result;

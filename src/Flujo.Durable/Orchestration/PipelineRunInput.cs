@@ -22,4 +22,13 @@ public sealed class PipelineRunInput
     /// false: every step runs its agent and nothing is stored.
     /// </summary>
     public bool? CacheEnabled { get; set; }
+
+    /// <summary>
+    /// Set when the run is a sub-pipeline of another run: it then ends by returning its result whatever its status (the
+    /// parent step reads it), instead of failing the orchestration.
+    /// </summary>
+    public bool? IsSubPipeline { get; set; }
+
+    /// <summary>Usage budgets of the parent run and steps, with what they had spent when this sub-pipeline started.</summary>
+    public List<UsageBudget>? Budgets { get; set; }
 }

@@ -1,29 +1,45 @@
 using System.Text.Json.Nodes;
-using Flujo.Definition;
 using Flujo.Results;
 using Flujo.Templates;
 
 namespace Flujo.Durable.Orchestration;
 
-/// <summary>What a run has accumulated: context, outputs, history and totals. Lives only inside the orchestrator.</summary>
+/// <summary>
+/// What one scope has accumulated: context, outputs, history and totals. The run is the outermost scope; a loop iteration,
+/// a branch or a map item runs in a scope of its own. Lives only inside the orchestrator.
+/// </summary>
 public sealed class RunState
 {
-    private readonly Dictionary<string, JsonNode?> _stepOutputs = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, JsonNode?> _stepOutputs;
 
     public RunState(JsonNode? input, JsonObject context)
+        : this(input, context, outerOutputs: null, variables: null) { }
+
+    /// <param name="input">The scope's input: <c>previous</c> before its first step.</param>
+    /// <param name="context">The context the scope starts with (callers pass a copy when the scope must not change theirs).</param>
+    /// <param name="outerOutputs">Outputs of the enclosing scopes' steps, visible as <c>steps.&lt;name&gt;.output</c>.</param>
+    /// <param name="variables">Extra names templates and expressions see (<c>iteration</c>, <c>item</c>, <c>index</c>).</param>
+    public RunState(JsonNode? input, JsonObject context, IReadOnlyDictionary<string, JsonNode?>? outerOutputs, IReadOnlyDictionary<string, JsonNode?>? variables)
     {
         Input = input;
         Previous = input;
         Context = context;
+        _stepOutputs = outerOutputs is null ? new(StringComparer.Ordinal) : new(outerOutputs, StringComparer.Ordinal);
+        Variables = variables;
     }
 
     public JsonNode? Input { get; }
 
-    /// <summary>The last step's output (the run input before the first step).</summary>
+    /// <summary>The last step's output (the scope input before the first step).</summary>
     public JsonNode? Previous { get; private set; }
 
-    /// <summary>The run context; replaced (never mutated in place) by successful context updates.</summary>
+    /// <summary>The context; replaced (never mutated in place) by successful context updates.</summary>
     public JsonObject Context { get; set; }
+
+    public IReadOnlyDictionary<string, JsonNode?>? Variables { get; }
+
+    /// <summary>Outputs of the steps that succeeded so far, by name (including the enclosing scopes').</summary>
+    public IReadOnlyDictionary<string, JsonNode?> StepOutputs => _stepOutputs;
 
     public List<StepResult> History { get; } = [];
 
@@ -31,15 +47,16 @@ public sealed class RunState
 
     public long TotalTokens { get; private set; }
 
-    public TemplateData TemplateData() => new()
+    public TemplateData TemplateData(IReadOnlyDictionary<string, JsonNode?>? extraVariables = null) => new()
     {
         Input = Input,
         Previous = Previous,
         StepOutputs = _stepOutputs,
         Context = Context,
+        Variables = extraVariables is null ? Variables : Merge(Variables, extraVariables),
     };
 
-    /// <summary>Adds a finished top-level step to the history and totals.</summary>
+    /// <summary>Adds a finished step to the history and totals.</summary>
     public void Record(StepResult result)
     {
         History.Add(result);
@@ -48,5 +65,13 @@ public sealed class RunState
         if (!result.Success) return;
         _stepOutputs[result.Name] = result.Output;
         Previous = result.Output;
+    }
+
+    private static Dictionary<string, JsonNode?> Merge(IReadOnlyDictionary<string, JsonNode?>? first, IReadOnlyDictionary<string, JsonNode?> second)
+    {
+        var merged = new Dictionary<string, JsonNode?>(StringComparer.Ordinal);
+        if (first is not null) foreach (var (k, v) in first) merged[k] = v;
+        foreach (var (k, v) in second) merged[k] = v;
+        return merged;
     }
 }

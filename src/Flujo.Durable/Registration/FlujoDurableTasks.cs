@@ -16,6 +16,7 @@ public static class FlujoDurableTasks
     public static IReadOnlyList<(TaskName Name, Func<StepRunnerRegistry, ITaskOrchestrator> Create)> Orchestrators { get; } =
     [
         (FlujoTaskNames.PipelineOrchestrator, runners => new PipelineOrchestrator(runners)),
+        (FlujoTaskNames.ScopeOrchestrator, runners => new ScopeOrchestrator(runners)),
     ];
 
     public static IReadOnlyList<(TaskName Name, Func<IServiceProvider, ITaskActivity> Create)> Activities { get; } =
@@ -23,5 +24,6 @@ public static class FlujoDurableTasks
         (FlujoTaskNames.AgentAttemptActivity, services => ActivatorUtilities.CreateInstance<AgentAttemptActivity>(services)),
         (FlujoTaskNames.CacheLookupActivity, services => ActivatorUtilities.CreateInstance<CacheLookupActivity>(services)),
         (FlujoTaskNames.CacheStoreActivity, services => ActivatorUtilities.CreateInstance<CacheStoreActivity>(services)),
+        (FlujoTaskNames.ConditionFunctionActivity, services => ActivatorUtilities.CreateInstance<ConditionFunctionActivity>(services)),
     ];
 }

@@ -47,6 +47,8 @@ public sealed class FlujoDataConverter : DataConverter
             Input = cached.Input?.DeepClone(),
             Context = (System.Text.Json.Nodes.JsonObject?)cached.Context?.DeepClone(),
             CacheEnabled = cached.CacheEnabled,
+            IsSubPipeline = cached.IsSubPipeline,
+            Budgets = cached.Budgets?.Select(b => b.Copy()).ToList(),
         };
     }
 }

@@ -43,6 +43,7 @@ public sealed class AgentStepRunner : IStepRunner
             attempts = attempt;
             tokens += last.Tokens;
             cost += last.CostUsd;
+            execution.Meter.Add(last.CostUsd, last.Tokens.Total);
 
             if (last.Succeeded || !last.IsRetryable) break;
             feedback = last.RetryFeedback;
@@ -62,6 +63,16 @@ public sealed class AgentStepRunner : IStepRunner
             FinishedAt = execution.Now,
         };
         result.LatencyMs = (long)(result.FinishedAt - result.StartedAt).TotalMilliseconds;
+
+        if (last.Status == AttemptStatus.ValidationFailed && step.Validation == ValidationMode.NonStrict)
+        {
+            // Non-strict validators report, they do not fail (SEMANTICS §2): the step keeps its output, no fallback runs.
+            result.Success = true;
+            result.Feedback = null;
+            result.Metadata[MetadataKeys.ValidationPassed] = false;
+            result.Metadata[MetadataKeys.ValidationErrors] = new JsonArray(JsonValue.Create(last.Feedback));
+            return StepOutcome.Final(result);
+        }
         return new StepOutcome(result, last.AllowsFallback);
     }
 }

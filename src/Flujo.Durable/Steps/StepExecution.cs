@@ -25,28 +25,42 @@ public sealed class StepExecution
     /// <summary>How much longer than the step timeout the orchestrator waits for an attempt activity before giving up on it.</summary>
     public static readonly TimeSpan AttemptTimeoutGrace = TimeSpan.FromSeconds(30);
 
-    private readonly StepRunnerRegistry _runners;
-    private readonly CompiledJsonSchema? _contextSchema;
-
-    public StepExecution(TaskOrchestrationContext orchestration, PipelineDefinition pipeline, RunState run, StepRunnerRegistry runners, CompiledJsonSchema? contextSchema)
+    public StepExecution(RunEnvironment environment, RunState run, string pathPrefix = "", IReadOnlyList<StepDefinition>? scopeSteps = null)
     {
-        Orchestration = orchestration;
-        Pipeline = pipeline;
+        Environment = environment;
         Run = run;
-        _runners = runners;
-        _contextSchema = contextSchema;
+        PathPrefix = pathPrefix;
+        ScopeSteps = scopeSteps ?? environment.Pipeline.Steps;
     }
 
-    public TaskOrchestrationContext Orchestration { get; }
+    /// <summary>What every scope of this orchestration shares.</summary>
+    public RunEnvironment Environment { get; }
 
-    public PipelineDefinition Pipeline { get; }
+    public TaskOrchestrationContext Orchestration => Environment.Orchestration;
+
+    public PipelineDefinition Pipeline => Environment.Pipeline;
 
     public RunState Run { get; }
 
+    /// <summary>Prefix of the runtime paths of this scope's steps (<c>""</c> at the top, <c>refine[2]/</c> in a loop iteration).</summary>
+    public string PathPrefix { get; }
+
+    /// <summary>The steps of this scope; a nested step's fallback is looked up here first, then in the pipeline's fallbacks.</summary>
+    public IReadOnlyList<StepDefinition> ScopeSteps { get; }
+
+    public UsageMeter Meter => Environment.Meter;
+
     /// <summary>Whether this run uses the step cache (SEMANTICS §6) for steps that enable it. Default on.</summary>
-    public bool CacheEnabled { get; init; } = true;
+    public bool CacheEnabled => Environment.CacheEnabled;
 
     public DateTimeOffset Now => new(Orchestration.CurrentUtcDateTime, TimeSpan.Zero);
+
+    /// <summary>The runtime path of a step of this scope, such as <c>research[3]/summarize</c>.</summary>
+    public string PathOf(StepDefinition step) => PathPrefix + step.Name;
+
+    /// <summary>A nested scope (loop iteration, branch, map item) over the same orchestration.</summary>
+    public StepExecution ForScope(RunState state, string pathPrefix, IReadOnlyList<StepDefinition> steps) =>
+        new(Environment, state, pathPrefix, steps);
 
     /// <summary>Renders a step's input template; a step without one gets the previous output.</summary>
     public JsonNode? RenderInput(StepDefinition step) =>
@@ -54,7 +68,7 @@ public sealed class StepExecution
 
     /// <summary>
     /// Runs a step with its input rendered, then its fallbacks (the orchestrator-level catch of SEMANTICS §3),
-    /// then applies its context update. Never throws for step failures.
+    /// then applies its context update; the step's own usage limits are checked after it. Never throws for step failures.
     /// </summary>
     public async Task<StepResult> RunStepAsync(StepDefinition step)
     {
@@ -77,18 +91,27 @@ public sealed class StepExecution
             };
         }
 
-        var cacheKey = CacheEnabled && step.Cache is { Enabled: true } ? StepCacheKey.Compute(step, input) : null;
-        if (cacheKey is not null && await LookupCacheAsync(cacheKey) is { } cached)
+        var budget = Meter.Push(step.Limits);
+        try
         {
-            var hit = FromCache(cached, startedAt);
-            // The context is not part of the key: a hit applies the cached output to this run's context.
-            return step.UpdatesContext ? ApplyContextUpdate(hit) : hit;
-        }
+            var cacheKey = CacheEnabled && step is AgentStepDefinition && step.Cache is { Enabled: true } ? StepCacheKey.Compute(step, input) : null;
+            if (cacheKey is not null && await LookupCacheAsync(cacheKey) is { } cached)
+            {
+                var hit = FromCache(cached, startedAt);
+                // The context is not part of the key: a hit applies the cached output to this run's context.
+                return step.UpdatesContext ? ApplyContextUpdate(hit) : hit;
+            }
 
-        var result = (await RunWithFallbackAsync(step, input, depth: 0)).Result;
-        if (result.Success && step.UpdatesContext) result = ApplyContextUpdate(result);
-        if (cacheKey is not null && result.Success) await StoreCacheAsync(cacheKey, result, step.Cache!.Ttl);
-        return result;
+            var result = (await RunWithFallbackAsync(step, input, depth: 0)).Result;
+            if (result.Success && step.UpdatesContext) result = ApplyContextUpdate(result);
+            if (cacheKey is not null && result.Success) await StoreCacheAsync(cacheKey, result, step.Cache!.Ttl);
+            Meter.Check();
+            return result;
+        }
+        finally
+        {
+            Meter.Pop(budget);
+        }
     }
 
     /// <summary>The cached result, or null on a miss. A lookup activity that fails is a miss (SEMANTICS §6), never a failed step.</summary>
@@ -157,8 +180,9 @@ public sealed class StepExecution
 
     private async Task<FallbackRun> RunWithFallbackAsync(StepDefinition step, JsonNode? input, int depth)
     {
-        var primary = await _runners.For(step).RunAsync(step, input, this);
-        if (primary.Result.Success || !primary.FallbackAllowed || step.Fallback is null)
+        var primary = await Environment.Runners.For(step).RunAsync(step, input, this);
+        // A usage-limit stop never falls back (SEMANTICS §2).
+        if (primary.Result.Success || !primary.FallbackAllowed || step.Fallback is null || Meter.Check() is not null)
             return new(primary.Result, LoopDetected: false);
 
         if (depth >= MaxFallbackDepth)
@@ -168,7 +192,7 @@ public sealed class StepExecution
             return new(primary.Result, LoopDetected: true);
         }
 
-        var fallbackStep = Pipeline.FindStep(step.Fallback);
+        var fallbackStep = ScopeSteps.FirstOrDefault(s => s.Name == step.Fallback) ?? Pipeline.FindStep(step.Fallback);
         var fallback = fallbackStep is null
             ? new FallbackRun(new StepResult { Name = step.Fallback, Success = false, Feedback = $"Fallback step '{step.Fallback}' does not exist", StartedAt = Now, FinishedAt = Now }, false)
             : await RunWithFallbackAsync(fallbackStep, FlujoJson.Clone(input), depth + 1);
@@ -241,7 +265,7 @@ public sealed class StepExecution
             return FailContext(result, $"Context validation failed: step '{result.Name}' must output a JSON object to update the context, got {Describe(result.Output)}");
 
         var merged = ContextMerger.Merge(Run.Context, patch);
-        var errors = _contextSchema?.Validate(merged);
+        var errors = Environment.ContextSchema?.Validate(merged);
         if (errors is not null)
             return FailContext(result, $"Context validation failed: {errors}");
 

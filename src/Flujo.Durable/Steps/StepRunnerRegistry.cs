@@ -13,7 +13,11 @@ public sealed class StepRunnerRegistry
     }
 
     /// <summary>The runners Flujo ships with.</summary>
-    public static StepRunnerRegistry Default { get; } = new([new AgentStepRunner()]);
+    public static StepRunnerRegistry Default { get; } = new(
+    [
+        new AgentStepRunner(), new ConditionalStepRunner(), new LoopStepRunner(), new MapStepRunner(), new ParallelStepRunner(),
+        new RouterStepRunner(), new HumanStepRunner(), new PipelineStepRunner(),
+    ]);
 
     public IStepRunner For(StepDefinition step) =>
         _runners.TryGetValue(step.GetType(), out var runner)

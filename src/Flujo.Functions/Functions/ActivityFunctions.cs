@@ -7,9 +7,6 @@ using Microsoft.Azure.Functions.Worker;
 
 namespace Flujo.Functions.Functions;
 
-// Flujo.Functions.FunctionContext (condition functions, Flujo.Core) would win over the Worker's type inside this namespace.
-using FunctionContext = Microsoft.Azure.Functions.Worker.FunctionContext;
-
 /// <summary>
 /// The activity triggers: each runs the activity Flujo.Durable registers under the same name
 /// (<see cref="FlujoDurableTasks.Activities"/>), so the Functions layer adds no behaviour.
@@ -34,6 +31,11 @@ public sealed class ActivityFunctions
     [Function(FlujoTaskNames.CacheStoreActivity)]
     public async Task<bool> CacheStoreAsync([ActivityTrigger] CacheStoreRequest request, FunctionContext context) =>
         (bool)(await RunAsync(FlujoTaskNames.CacheStoreActivity, request, context))!;
+
+    /// <summary>A registered condition function (conditional key, loop exit check).</summary>
+    [Function(FlujoTaskNames.ConditionFunctionActivity)]
+    public async Task<System.Text.Json.Nodes.JsonNode?> ConditionFunctionAsync([ActivityTrigger] ConditionFunctionRequest request, FunctionContext context) =>
+        (System.Text.Json.Nodes.JsonNode?)await RunAsync(FlujoTaskNames.ConditionFunctionActivity, request, context);
 
     private Task<object?> RunAsync(string name, object request, FunctionContext context) =>
         FlujoDurableTasks.Activities.Single(a => a.Name.Name == name).Create(_services)

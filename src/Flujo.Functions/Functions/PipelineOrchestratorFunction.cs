@@ -1,4 +1,5 @@
 using Flujo.Durable;
+using Flujo.Durable.Orchestration;
 using Flujo.Durable.Steps;
 using Flujo.Functions.Hosting;
 using Flujo.Results;
@@ -17,4 +18,9 @@ public sealed class PipelineOrchestratorFunction
     [Function(FlujoTaskNames.PipelineOrchestrator)]
     public Task<PipelineResult> RunAsync([OrchestrationTrigger] TaskOrchestrationContext context) =>
         FlujoOrchestration.RunAsync(context, _runners);
+
+    /// <summary>A slice of a long loop or a large map (keeps each orchestration's history bounded).</summary>
+    [Function(FlujoTaskNames.ScopeOrchestrator)]
+    public Task<ScopeRunOutput> RunScopeAsync([OrchestrationTrigger] TaskOrchestrationContext context) =>
+        FlujoOrchestration.RunScopeAsync(context, _runners);
 }

@@ -7,9 +7,6 @@ using Microsoft.Extensions.Logging;
 
 namespace Flujo.Functions.Functions;
 
-// Flujo.Functions.FunctionContext (condition functions, Flujo.Core) would win over the Worker's type inside this namespace.
-using FunctionContext = Microsoft.Azure.Functions.Worker.FunctionContext;
-
 /// <summary>
 /// Starts a run per message on the <c>flujo-runs</c> queue. A malformed message throws (logged with the reason); the host
 /// retries it up to <c>maxDequeueCount</c> (host.json) and then moves it to <c>flujo-runs-poison</c>.

@@ -16,4 +16,13 @@ public static class FlujoOrchestration
             ?? throw new InvalidOperationException($"Orchestration '{context.InstanceId}' has no input; runs are started with a {nameof(PipelineRunInput)}.");
         return new PipelineOrchestrator(runners ?? StepRunnerRegistry.Default).RunAsync(context, input);
     }
+
+    /// <summary>Runs a loop segment or map batch (the <c>FlujoScope</c> sub-orchestration).</summary>
+    public static Task<ScopeRunOutput> RunScopeAsync(TaskOrchestrationContext context, StepRunnerRegistry? runners = null)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        var input = context.GetInput<ScopeRunInput>()
+            ?? throw new InvalidOperationException($"Orchestration '{context.InstanceId}' has no input; scopes are started with a {nameof(ScopeRunInput)}.");
+        return new ScopeOrchestrator(runners ?? StepRunnerRegistry.Default).RunAsync(context, input);
+    }
 }

@@ -46,6 +46,12 @@ public sealed class EngineHarness : IAsyncDisposable
         return this;
     }
 
+    public EngineHarness Function(string name, Func<Flujo.Conditions.ConditionContext, JsonNode?> function)
+    {
+        _services.AddFlujoFunction(name, function);
+        return this;
+    }
+
     /// <summary>Runs <paramref name="pipeline"/> to its end and returns its result (also for failed runs).</summary>
     public async Task<PipelineResult> RunAsync(PipelineDefinition pipeline, JsonNode? input = null, JsonObject? context = null, string? runId = null)
     {

@@ -19,8 +19,6 @@ using Microsoft.Extensions.DependencyInjection;
 
 namespace Flujo.Functions.Tests.Functions;
 
-using FunctionContext = Microsoft.Azure.Functions.Worker.FunctionContext;
-
 /// <summary>
 /// The orchestrator and activity function classes, registered on the real in-memory Durable Task engine, give exactly the
 /// result the self-hosted engine (Flujo.Hosting) gives for the same pipeline: the Functions layer adds no behaviour.

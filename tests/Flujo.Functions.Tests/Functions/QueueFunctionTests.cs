@@ -7,8 +7,6 @@ using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Flujo.Functions.Tests.Functions;
 
-using FunctionContext = Microsoft.Azure.Functions.Worker.FunctionContext;
-
 public sealed class QueueFunctionTests
 {
     private readonly FakeDurableClient _durable = new();

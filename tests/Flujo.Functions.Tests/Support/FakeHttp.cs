@@ -6,8 +6,6 @@ using Moq;
 
 namespace Flujo.Functions.Tests.Support;
 
-using FunctionContext = Microsoft.Azure.Functions.Worker.FunctionContext;
-
 /// <summary>An <see cref="HttpRequestData"/> with a body, headers and URL of the test's choosing.</summary>
 public sealed class FakeHttpRequest : HttpRequestData
 {

@@ -1,9 +1,9 @@
 using System.Text.Json.Nodes;
 
-namespace Flujo.Functions;
+namespace Flujo.Conditions;
 
 /// <summary>What a condition function sees: the same values as an expression.</summary>
-public sealed class FunctionContext
+public sealed class ConditionContext
 {
     /// <summary>The step path the function is evaluated for.</summary>
     public string StepPath { get; init; } = string.Empty;

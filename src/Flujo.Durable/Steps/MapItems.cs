@@ -1,0 +1,62 @@
+using System.Text.Json.Nodes;
+using Flujo.Definition;
+using Flujo.Durable.Orchestration;
+
+namespace Flujo.Durable.Steps;
+
+/// <summary>
+/// Runs map items in the current orchestration, at most <c>maxParallelism</c> at once, each on its own copy of the context
+/// with <c>item</c> and <c>index</c> in scope. Once an item fails or a usage limit is hit, no new item starts.
+/// Shared by the map runner (inline) and the batch sub-orchestrations of large maps.
+/// </summary>
+public static class MapItems
+{
+    public static async Task<List<MapItemResult>> RunAsync(StepExecution execution, MapStepDefinition step, string path,
+        IReadOnlyList<MapItem> items, int? maxParallelism, JsonObject context)
+    {
+        var results = new List<MapItemResult>();
+        var running = new List<Task<MapItemResult>>();
+        var limit = Math.Max(1, maxParallelism ?? items.Count);
+        var next = 0;
+        var stop = false;
+
+        while (next < items.Count || running.Count > 0)
+        {
+            while (!stop && next < items.Count && running.Count < limit)
+                running.Add(RunItemAsync(execution, step, path, items[next++], context));
+            if (running.Count == 0) break;
+
+            var finished = await Task.WhenAny(running);
+            running.Remove(finished);
+            var result = await finished;
+            results.Add(result);
+            execution.Environment.Publish();
+            if (!result.Result.Success || result.StoppedByUsageLimit || execution.Meter.Check() is not null) stop = true;
+        }
+
+        results.Sort((a, b) => a.Index.CompareTo(b.Index));
+        return results;
+    }
+
+    private static async Task<MapItemResult> RunItemAsync(StepExecution execution, MapStepDefinition step, string path, MapItem item, JsonObject context)
+    {
+        var variables = LoopIterations.With(execution.Run.Variables, "item", item.Item);
+        variables["index"] = JsonValue.Create(item.Index);
+        var state = new RunState(item.Item?.DeepClone(), (JsonObject)context.DeepClone(), execution.Run.StepOutputs, variables);
+        var startedAt = execution.Now;
+        var outcome = await StepSequence.RunAsync(execution.ForScope(state, $"{path}[{item.Index}]/", step.Body), step.Body);
+
+        var result = StepResults.Parent($"{step.Name}[{item.Index}]", outcome.Results, startedAt, execution.Now);
+        result.Success = outcome.Success;
+        result.Output = outcome.Output;
+        result.Feedback = outcome.Feedback;
+        result.Attempts = 1;
+        return new MapItemResult
+        {
+            Index = item.Index,
+            Result = result,
+            StoppedByUsageLimit = outcome.StoppedByUsageLimit,
+            Context = step.Merge == MergeStrategy.NoMerge || !outcome.Success ? null : state.Context,
+        };
+    }
+}

@@ -1,0 +1,45 @@
+using Flujo.Definition;
+using Flujo.Durable.Orchestration;
+using Microsoft.DurableTask;
+
+namespace Flujo.Durable.Steps;
+
+/// <summary>Starts a <see cref="ScopeOrchestrator"/> slice of a loop or map and accounts for what it spent.</summary>
+public static class ScopeCalls
+{
+    /// <param name="slice">The slice's own part of the input (loop state or items); the rest is filled in here.</param>
+    public static async Task<ScopeRunOutput> RunSliceAsync(StepExecution execution, StepDefinition step, string path, string suffix, ScopeRunInput slice)
+    {
+        var environment = execution.Environment;
+        slice.Pipeline = execution.Pipeline;
+        slice.Step = step;
+        slice.StepPath = path;
+        slice.PathPrefix = execution.PathPrefix;
+        slice.ScopeInput = execution.Run.Input;
+        slice.StepOutputs = execution.Run.StepOutputs.ToDictionary(p => p.Key, p => p.Value, StringComparer.Ordinal);
+        slice.Variables = execution.Run.Variables?.ToDictionary(p => p.Key, p => p.Value, StringComparer.Ordinal);
+        slice.Budgets = [.. execution.Meter.Budgets.Select(b => b.Copy())];
+        slice.CacheEnabled = environment.CacheEnabled;
+
+        var instanceId = environment.ChildInstanceId(path, suffix);
+        environment.AddChild(instanceId);
+        ScopeRunOutput output;
+        try
+        {
+            output = await execution.Orchestration.CallSubOrchestratorAsync<ScopeRunOutput>(
+                FlujoTaskNames.ScopeOrchestrator, slice, new SubOrchestrationOptions { InstanceId = instanceId });
+        }
+        catch (TaskFailedException ex)
+        {
+            output = new ScopeRunOutput { Error = $"Sub-orchestration '{instanceId}' failed: {ex.FailureDetails.ErrorMessage}" };
+        }
+        finally
+        {
+            environment.RemoveChild(instanceId);
+        }
+
+        execution.Meter.Add(output.SpentCostUsd, output.SpentTokens);
+        if (output.Breach is not null) execution.Meter.SetBreach(output.Breach);
+        return output;
+    }
+}
