@@ -38,10 +38,13 @@ internal sealed class ConsoleProgressObserver : IAttemptObserver
         Write($"[red]✗[/] {label} attempt {request.Attempt}: {Markup.Escape(outcome.Feedback ?? "failed")} [grey]({usage})[/]{next}");
     }
 
+    /// <summary>The step's path (nested steps show where they run: <c>research[3]/summarize</c>); fallbacks are marked.</summary>
     private string Label(StepAttemptRequest request) =>
-        _mainSteps.Contains(request.Step.Name)
-            ? $"[bold]{Markup.Escape(request.Step.Name)}[/]"
-            : $"[magenta]fallback[/] [bold]{Markup.Escape(request.Step.Name)}[/]";
+        request.StepPath is { } path
+            ? $"[bold]{Markup.Escape(path)}[/]"
+            : _mainSteps.Contains(request.Step.Name)
+                ? $"[bold]{Markup.Escape(request.Step.Name)}[/]"
+                : $"[magenta]fallback[/] [bold]{Markup.Escape(request.Step.Name)}[/]";
 
     private void Write(string markup)
     {

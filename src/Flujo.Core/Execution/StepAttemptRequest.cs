@@ -10,6 +10,9 @@ public sealed class StepAttemptRequest
 
     public AgentStepDefinition Step { get; init; } = new();
 
+    /// <summary>The step's runtime path when it is nested (<c>refine[2]/critique</c>); null for a top-level step.</summary>
+    public string? StepPath { get; init; }
+
     /// <summary>The rendered step input (the same for the primary and its fallbacks).</summary>
     public JsonNode? Input { get; init; }
 

@@ -87,12 +87,52 @@ public sealed class RunEnvironment
         Publish();
     }
 
-    /// <summary>Adds what a finished step spent to the progress totals shown in the custom status.</summary>
+    /// <summary>Sets the custom status: progress with the totals spent so far, kept under the 16 KB Azure Storage allows.</summary>
     public void Publish()
     {
         Progress.CostUsd = Meter.SpentCostUsd + BaseCostUsd;
         Progress.Tokens = Meter.SpentTokens + BaseTokens;
-        Orchestration.SetCustomStatus(Progress);
+        Orchestration.SetCustomStatus(FitStatus(Progress));
+    }
+
+    /// <summary>Most characters of a custom status with waiting human steps; beyond, their messages and schemas are shortened.</summary>
+    public const int MaxStatusLength = 14_000;
+
+    /// <summary>
+    /// Many human steps waiting at once (say, one per map item) would outgrow the custom status: past the first wait,
+    /// messages are cut short and schemas left out (the resume API still enforces them: the step checks every answer).
+    /// </summary>
+    internal static RunProgress FitStatus(RunProgress progress)
+    {
+        if (progress.Waiting is not { Count: > 1 } waits) return progress;
+        if (System.Text.Json.JsonSerializer.Serialize(progress, FlujoJson.Options).Length <= MaxStatusLength) return progress;
+        var shown = new List<HumanWait> { waits[0] };
+        foreach (var wait in waits.Skip(1).Take(40))
+        {
+            shown.Add(new HumanWait
+            {
+                StepPath = wait.StepPath,
+                EventName = wait.EventName,
+                InstanceId = wait.InstanceId,
+                ExpiresAt = wait.ExpiresAt,
+                Message = wait.Message.Length > 120 ? wait.Message[..120] + "…" : wait.Message,
+            });
+        }
+        return new RunProgress
+        {
+            Pipeline = progress.Pipeline,
+            Version = progress.Version,
+            Status = progress.Status,
+            CurrentStep = progress.CurrentStep,
+            StepsDone = progress.StepsDone,
+            TotalSteps = progress.TotalSteps,
+            CostUsd = progress.CostUsd,
+            Tokens = progress.Tokens,
+            Waiting = shown,
+            Children = progress.Children,
+            Message = progress.Message,
+            Result = progress.Result,
+        };
     }
 
     /// <summary>Spent before this orchestration started (a sub-orchestration's parent spending), for the status totals.</summary>

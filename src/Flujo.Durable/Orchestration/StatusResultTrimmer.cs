@@ -26,8 +26,37 @@ public static class StatusResultTrimmer
         trimmed.Output = Shorten(trimmed.Output);
         if (Shorten(trimmed.FinalContext) is JsonObject context) trimmed.FinalContext = context;
         foreach (var step in trimmed.StepHistory) ShortenStep(step);
+        if (Length(trimmed) <= MaxResultLength) return trimmed;
+
+        // A loop or map with many children: keep the first and last few of each nested history, then none if need be.
+        foreach (var step in trimmed.StepHistory) ThinChildren(step, keep: 5);
+        if (Length(trimmed) <= MaxResultLength) return trimmed;
+        foreach (var step in trimmed.StepHistory) DropChildren(step);
         return trimmed;
     }
+
+    private static void ThinChildren(StepResult step, int keep)
+    {
+        if (step.StepHistory.Count > 2 * keep + 1)
+        {
+            var omitted = step.StepHistory.Count - 2 * keep;
+            step.StepHistory = [.. step.StepHistory.Take(keep), Omitted(omitted), .. step.StepHistory.TakeLast(keep)];
+        }
+        foreach (var child in step.StepHistory) ThinChildren(child, keep);
+    }
+
+    private static void DropChildren(StepResult step)
+    {
+        if (step.StepHistory.Count > 0) step.StepHistory = [Omitted(step.StepHistory.Count)];
+    }
+
+    /// <summary>Stands for nested results left out of the status (the run's full result is in the history of its steps' activities).</summary>
+    private static StepResult Omitted(int count) => new()
+    {
+        Name = $"… {count} more",
+        Success = false,
+        Feedback = $"{count} nested results left out: the custom status is limited to 16 KB",
+    };
 
     private static void ShortenStep(StepResult step)
     {

@@ -16,6 +16,7 @@ public sealed class AgentStepRunner : IStepRunner
     public async Task<StepOutcome> RunAsync(StepDefinition definition, JsonNode? input, StepExecution execution)
     {
         var step = (AgentStepDefinition)definition;
+        var path = execution.PathOf(step);
         var startedAt = execution.Now;
         var tokens = TokenUsage.Zero;
         var cost = 0m;
@@ -35,6 +36,7 @@ public sealed class AgentStepRunner : IStepRunner
             {
                 RunId = execution.Orchestration.InstanceId,
                 Step = step,
+                StepPath = path == step.Name ? null : path,
                 Input = input,
                 Attempt = attempt,
                 Feedback = feedback,
