@@ -18,17 +18,7 @@ internal static class ResultRenderer
             .AddColumn(new TableColumn("Cost (USD)").RightAligned()).AddColumn(new TableColumn("Tokens").RightAligned())
             .AddColumn(new TableColumn("Latency").RightAligned()).AddColumn("Notes");
 
-        foreach (var step in result.StepHistory)
-        {
-            table.AddRow(
-                Markup.Escape(step.Name),
-                step.Success ? "[green]ok[/]" : "[red]failed[/]",
-                step.Attempts.ToString(),
-                step.CostUsd.ToString("0.######"),
-                step.Tokens.Total.ToString(),
-                $"{step.LatencyMs} ms",
-                Markup.Escape(Notes(step)));
-        }
+        foreach (var step in result.StepHistory) AddRows(table, step, depth: 0);
 
         console.Write(table);
         var color = result.Status == RunStatus.Completed ? "green" : "red";
@@ -40,9 +30,39 @@ internal static class ResultRenderer
             : result.Output.ToJsonString(FlujoJson.Indented));
     }
 
+    /// <summary>Most rows shown for nested results of one parent (a 1,000-item map stays readable; the JSON has them all).</summary>
+    private const int MaxChildRows = 20;
+
+    /// <summary>A step and, indented under it, its nested results (branches, iterations, items and their steps).</summary>
+    private static void AddRows(Table table, StepResult step, int depth)
+    {
+        var indent = new string(' ', depth * 2);
+        table.AddRow(
+            Markup.Escape(indent + (depth > 0 ? "└ " : string.Empty) + step.Name),
+            step.Success ? "[green]ok[/]" : "[red]failed[/]",
+            step.Attempts.ToString(),
+            step.CostUsd.ToString("0.######"),
+            step.Tokens.Total.ToString(),
+            $"{step.LatencyMs} ms",
+            Markup.Escape(Notes(step)));
+        var children = step.StepHistory;
+        var shown = children.Count > MaxChildRows ? children.Take(MaxChildRows / 2).Concat(children.TakeLast(MaxChildRows / 2)).ToList() : children;
+        for (var i = 0; i < shown.Count; i++)
+        {
+            if (children.Count > MaxChildRows && i == MaxChildRows / 2)
+                table.AddRow(Markup.Escape($"{indent}  … {children.Count - MaxChildRows} more (see --json)"), "", "", "", "", "", "");
+            AddRows(table, shown[i], depth + 1);
+        }
+    }
+
     private static string Notes(StepResult step)
     {
         var notes = new List<string>();
+        if (step.Metadata[MetadataKeys.ExecutedBranchKey] is { } key) notes.Add($"branch {key.ToJsonString().Trim('"')}");
+        if (step.Metadata[MetadataKeys.ChosenBranches] is System.Text.Json.Nodes.JsonArray chosen) notes.Add($"chose {string.Join(", ", chosen.Select(c => c?.ToString()))}");
+        if (step.Metadata[MetadataKeys.Iterations] is { } iterations) notes.Add($"{iterations} iterations, exit {step.Metadata[MetadataKeys.ExitReason]}");
+        if (step.Metadata[MetadataKeys.HumanOutcome] is { } human) notes.Add($"human: {human}");
+        if (step.Metadata[MetadataKeys.ValidationPassed]?.GetValue<bool>() == false) notes.Add("validation findings (non-strict)");
         if (step.Metadata[MetadataKeys.FallbackTriggered]?.GetValue<bool>() == true)
             notes.Add($"fallback → {step.Metadata[MetadataKeys.FallbackStep]}");
         if (step.Metadata[MetadataKeys.CacheHit]?.GetValue<bool>() == true) notes.Add("cache hit");
