@@ -15,7 +15,15 @@ internal static class CliServices
         return services;
     }
 
-    /// <summary>Loads and validates a pipeline file against the registered components.</summary>
-    public static PipelineDefinition LoadPipeline(string path, IServiceProvider services) =>
-        PipelineLoader.LoadFile(path, services.GetRequiredService<IComponentCatalog>());
+    /// <summary>
+    /// Loads and validates a pipeline file against the registered components, and resolves its sub-pipeline steps from the
+    /// sibling pipeline files of its folder (<see cref="SiblingPipelines"/>).
+    /// </summary>
+    public static PipelineDefinition LoadPipeline(string path, IServiceProvider services)
+    {
+        var components = services.GetRequiredService<IComponentCatalog>();
+        var pipeline = PipelineLoader.LoadFile(path, components);
+        SiblingPipelines.Resolve(pipeline, path, components);
+        return pipeline;
+    }
 }

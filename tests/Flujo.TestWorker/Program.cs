@@ -7,7 +7,8 @@ using Microsoft.Extensions.DependencyInjection;
 
 // A worker for the crash-resume test: hosts Flujo's engine on an Azure Storage task hub with short visibility timeouts
 // and registers the agent "logged-step", which appends "begin <step>" to the log file, works for --delay-ms, appends
-// "end <step>" and returns "<input>+<step>". Prints "ready" once the worker listens; runs until killed (or stdin closes).
+// "end <step>" and returns "<input>+<step>"; "logged-input" does the same with "begin <step> <input>" (loop iterations
+// and map items run one step name many times) and returns its input. Prints "ready" once the worker listens; runs until killed (or stdin closes).
 // Usage: Flujo.TestWorker --storage <connection string> --task-hub <hub> --worker-id <id> --log <file> [--delay-ms 300]
 
 var storage = Arg("--storage") ?? AzuriteLauncher.ConnectionString;
@@ -20,6 +21,7 @@ var logLock = new object();
 var services = new ServiceCollection();
 services.AddFlujo();
 services.AddFlujoAgent(LoggedStepAgent.Name, _ => new LoggedStepAgent(Append, delay));
+services.AddFlujoAgent(LoggedInputAgent.Name, _ => new LoggedInputAgent(Append, delay));
 await using var provider = services.BuildServiceProvider();
 
 var options = new AzureStorageEngineOptions
@@ -63,5 +65,19 @@ internal sealed class LoggedStepAgent(Action<string> append, TimeSpan delay) : I
         await Task.Delay(delay, cancellationToken);
         append($"end {request.StepName}");
         return AgentResponse.Text($"{request.Input?.GetValue<string>()}+{request.StepName}");
+    }
+}
+
+internal sealed class LoggedInputAgent(Action<string> append, TimeSpan delay) : IAgent
+{
+    public const string Name = "logged-input";
+
+    public async Task<AgentResponse> InvokeAsync(AgentRequest request, CancellationToken cancellationToken)
+    {
+        var input = Flujo.Json.FlujoJson.ToText(request.Input);
+        append($"begin {request.StepName} {input}");
+        await Task.Delay(delay, cancellationToken);
+        append($"end {request.StepName} {input}");
+        return new AgentResponse(request.Input?.DeepClone());
     }
 }

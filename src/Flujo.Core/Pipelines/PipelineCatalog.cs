@@ -28,12 +28,26 @@ public sealed class PipelineCatalog : IPipelineCatalog
         return this;
     }
 
+    /// <summary>Resolves the sub-pipeline steps of <paramref name="pipelines"/> against each other and this catalog's pipelines.</summary>
+    private IEnumerable<DefinitionError> ResolveReferences(List<PipelineDefinition> pipelines)
+    {
+        var byName = new Dictionary<string, PipelineDefinition>(_pipelines, StringComparer.Ordinal);
+        foreach (var pipeline in pipelines) byName.TryAdd(pipeline.Name, pipeline);
+        var names = byName.Keys.ToList();
+        return pipelines
+            .SelectMany(p => PipelineReferences.Resolve(p, name => byName.GetValueOrDefault(name), names))
+            .Distinct()
+            .ToList();
+    }
+
     /// <summary>The file extensions <see cref="AddFolder"/> loads.</summary>
     public static IReadOnlyList<string> PipelineFileExtensions { get; } = [".yaml", ".yml", ".json"];
 
     /// <summary>
     /// Adds every pipeline file of <paramref name="folder"/> (<c>*.yaml</c>, <c>*.yml</c>, <c>*.json</c>, in name order),
-    /// validated against <paramref name="components"/>. Every problem of every file is reported together in one
+    /// validated against <paramref name="components"/>. The <c>pipeline</c> steps of every file are then resolved against the
+    /// folder's pipelines and those already in the catalog (<see cref="PipelineReferences"/>): an unknown name or a cycle is an
+    /// error of the referring file. Every problem of every file is reported together in one
     /// <see cref="PipelineDefinitionException"/> (file:line:column each), and then nothing is added.
     /// </summary>
     /// <exception cref="DirectoryNotFoundException">The folder does not exist.</exception>
@@ -55,6 +69,7 @@ public sealed class PipelineCatalog : IPipelineCatalog
                 errors.AddRange(ex.Errors);
             }
         }
+        if (errors.Count == 0) errors.AddRange(ResolveReferences(pipelines));
         if (errors.Count > 0) throw new PipelineDefinitionException(errors);
         foreach (var pipeline in pipelines) Add(pipeline);
         return this;

@@ -265,7 +265,7 @@ public class PipelineLoaderErrorTests
     }
 
     [Fact]
-    public void An_unsupported_step_kind_lists_the_supported_ones()
+    public void An_unknown_step_kind_suggests_the_closest_and_lists_all_eight()
     {
         var error = Single("""
             name: p
@@ -274,11 +274,11 @@ public class PipelineLoaderErrorTests
                 agent: echo
                 fallback: repeat
               - name: repeat
-                kind: loop
+                kind: lop
                 body: []
             """);
 
-        Assert.Equal("Step kind 'loop' is not supported yet (supported: agent)", error.Message);
+        Assert.Equal("Unknown step kind 'lop'. Did you mean 'loop'? Supported kinds: agent, conditional, loop, map, parallel, router, human, pipeline", error.Message);
         Assert.Equal("repeat", error.StepPath);
         AssertAt(error, 7, 11);
     }

@@ -29,16 +29,45 @@ public sealed class PipelineBuilder
     }
 
     /// <summary>Adds an agent step to the main flow.</summary>
-    public PipelineBuilder Step(string name, string agent, Action<AgentStepBuilder>? configure = null)
+    public PipelineBuilder Step(string name, string agent, Action<AgentStepBuilder>? configure = null) =>
+        Add(StepFactory.Agent(name, agent, configure));
+
+    /// <summary>Adds a step that runs only as another step's fallback (of a main step, or of a nested one).</summary>
+    public PipelineBuilder FallbackStep(string name, string agent, Action<AgentStepBuilder>? configure = null)
     {
-        _pipeline.Steps.Add(BuildAgentStep(name, agent, configure));
+        _pipeline.Fallbacks.Add(StepFactory.Agent(name, agent, configure));
         return this;
     }
 
-    /// <summary>Adds a step that runs only as another step's fallback.</summary>
-    public PipelineBuilder FallbackStep(string name, string agent, Action<AgentStepBuilder>? configure = null)
+    /// <summary>Adds a conditional step: a condition gives a key, the matching branch runs (else the default).</summary>
+    public PipelineBuilder Conditional(string name, Action<ConditionalStepBuilder> configure) => Add(StepFactory.Conditional(name, configure));
+
+    /// <summary>Adds a loop step: its body runs until the exit condition holds, at most <c>MaxLoops</c> times.</summary>
+    public PipelineBuilder Loop(string name, Action<LoopStepBuilder> configure) => Add(StepFactory.Loop(name, configure));
+
+    /// <summary>Adds a map step: its body runs once per item of a list.</summary>
+    public PipelineBuilder Map(string name, Action<MapStepBuilder> configure) => Add(StepFactory.Map(name, configure));
+
+    /// <summary>Adds a parallel step: its branches run concurrently.</summary>
+    public PipelineBuilder Parallel(string name, Action<ParallelStepBuilder> configure) => Add(StepFactory.Parallel(name, configure));
+
+    /// <summary>Adds a router step: the agent <paramref name="agent"/> picks which branches run.</summary>
+    public PipelineBuilder Router(string name, string agent, Action<RouterStepBuilder> configure) => Add(StepFactory.Router(name, agent, configure));
+
+    /// <summary>Adds a human step: the run pauses until a person answers.</summary>
+    public PipelineBuilder Human(string name, Action<HumanStepBuilder>? configure = null) => Add(StepFactory.Human(name, configure));
+
+    /// <summary>Adds a step running <paramref name="pipeline"/> as a sub-pipeline (embedded, so nothing is looked up).</summary>
+    public PipelineBuilder SubPipeline(string name, PipelineDefinition pipeline, Action<PipelineStepBuilder>? configure = null) =>
+        Add(StepFactory.SubPipeline(name, pipeline, configure));
+
+    /// <summary>Adds a step running the pipeline named <paramref name="pipelineName"/>, resolved by the host's catalog when loaded.</summary>
+    public PipelineBuilder SubPipeline(string name, string pipelineName, Action<PipelineStepBuilder>? configure = null) =>
+        Add(StepFactory.SubPipeline(name, pipelineName, configure));
+
+    private PipelineBuilder Add(StepDefinition step)
     {
-        _pipeline.Fallbacks.Add(BuildAgentStep(name, agent, configure));
+        _pipeline.Steps.Add(step);
         return this;
     }
 
@@ -86,14 +115,5 @@ public sealed class PipelineBuilder
         var errors = Validation.PipelineValidator.Validate(_pipeline, catalog: null);
         if (errors.Count > 0) throw new PipelineDefinitionException(errors);
         return _pipeline;
-    }
-
-    private static AgentStepDefinition BuildAgentStep(string name, string agent, Action<AgentStepBuilder>? configure)
-    {
-        if (string.IsNullOrWhiteSpace(name)) throw new ArgumentException("A step name must not be empty.", nameof(name));
-        if (string.IsNullOrWhiteSpace(agent)) throw new ArgumentException($"Step '{name}' needs an agent name.", nameof(agent));
-        var step = new AgentStepDefinition { Name = name, Agent = new ComponentReference(agent) };
-        configure?.Invoke(new AgentStepBuilder(step));
-        return step;
     }
 }

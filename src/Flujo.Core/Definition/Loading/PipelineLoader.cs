@@ -42,6 +42,19 @@ public static class PipelineLoader
         return Load(text, path, catalog);
     }
 
+    /// <summary>
+    /// The top-level <c>name</c> of a pipeline text, read without checking anything else, so that a file with errors can still
+    /// be matched to the name another pipeline refers to; null when there is none.
+    /// </summary>
+    public static string? ReadName(string text)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        var root = YamlTreeReader.Read(text, null, []);
+        if (root is not YMap map) return null;
+        var name = map.Entries.FirstOrDefault(e => e.Key is YScalar { Value: "name" }).Value;
+        return name is YScalar { Broken: false } scalar && !YamlValues.IsNull(scalar) && scalar.Value.Trim().Length > 0 ? scalar.Value : null;
+    }
+
     /// <summary>Like <see cref="Load"/>, without throwing for definition problems.</summary>
     /// <returns>True with the pipeline and no errors; false with a null pipeline and every error, sorted by line.</returns>
     public static bool TryLoad(string text, string? fileName, IComponentCatalog? catalog, out PipelineDefinition? pipeline, out IReadOnlyList<DefinitionError> errors)

@@ -9,10 +9,10 @@ namespace Flujo.Definition.Loading;
 /// fields) with its location, and recording in a <see cref="DefinitionSourceMap"/> where each field was written so that the
 /// validator can point at it. Range checks (maxRetries &gt;= 0, timeout &gt; 0, …) are left to the validator, which both front doors share.
 /// </summary>
-internal sealed class PipelineReader
+internal sealed partial class PipelineReader
 {
-    /// <summary>Step kinds the loader can build today.</summary>
-    public static readonly IReadOnlyList<string> SupportedKinds = ["agent"];
+    /// <summary>Every step kind a file may declare (SEMANTICS §1).</summary>
+    public static readonly IReadOnlyList<string> SupportedKinds = ["agent", "conditional", "loop", "map", "parallel", "router", "human", "pipeline"];
 
     private static readonly string[] PipelineKeys = ["name", "version", "description", "defaultInput", "inputSchema", "context", "limits", "steps", "fallbacks"];
     private static readonly string[] ContextKeys = ["initial", "schema"];
@@ -20,7 +20,7 @@ internal sealed class PipelineReader
     private static readonly string[] AgentStepKeys =
     [
         "name", "kind", "agent", "params", "input", "maxRetries", "retry", "timeout", "processors", "plugins", "validators",
-        "fallback", "updatesContext", "preserveFallbackDiagnostics", "cache",
+        "fallback", "updatesContext", "preserveFallbackDiagnostics", "cache", "validation", "limits",
     ];
     private static readonly string[] RetryKeys = ["delay", "backoffCoefficient", "maxDelay"];
     private static readonly string[] CacheKeys = ["enabled", "ttl"];
@@ -144,50 +144,66 @@ internal sealed class PipelineReader
 
     private void ReadLimits(PipelineDefinition pipeline, YNode node)
     {
-        if (YamlValues.IsNull(node)) return;
+        if (ReadLimits(pipeline, node, null) is { } limits) pipeline.Limits = limits;
+    }
+
+    /// <summary>A <c>limits</c> mapping (of a pipeline or a step); locations are recorded on <paramref name="owner"/>.</summary>
+    private UsageLimits? ReadLimits(object owner, YNode node, string? path)
+    {
+        if (YamlValues.IsNull(node)) return null;
         if (node is not YMap map)
         {
-            Error(node, $"limits: expected a mapping with 'totalCostUsd' and/or 'totalTokens', got {YamlValues.Describe(node)}");
-            return;
+            Error(node, $"limits: expected a mapping with 'totalCostUsd' and/or 'totalTokens', got {YamlValues.Describe(node)}", path);
+            return null;
         }
         var limits = new UsageLimits();
-        var fields = new Fields(this, map, "limits", LimitKeys, null);
+        var fields = new Fields(this, map, "limits", LimitKeys, path);
         if (fields.Value("totalCostUsd") is { } cost && !YamlValues.IsNull(cost))
         {
-            Map.SetLocation(pipeline, "limits.totalCostUsd", Loc(cost));
+            Map.SetLocation(owner, "limits.totalCostUsd", Loc(cost));
             if (cost is YScalar scalar && YamlValues.TryGetNumber(scalar, out var exact, out _) && exact is { } amount) limits.TotalCostUsdLimit = amount;
-            else Error(cost, $"limits.totalCostUsd: expected a number >= 0 (US dollars), got {YamlValues.Describe(cost)}");
+            else Error(cost, $"limits.totalCostUsd: expected a number >= 0 (US dollars), got {YamlValues.Describe(cost)}", path);
         }
         if (fields.Value("totalTokens") is { } tokens && !YamlValues.IsNull(tokens))
         {
-            Map.SetLocation(pipeline, "limits.totalTokens", Loc(tokens));
-            if (Integer(tokens, "limits.totalTokens", "an integer >= 0", null) is { } count)
+            Map.SetLocation(owner, "limits.totalTokens", Loc(tokens));
+            if (Integer(tokens, "limits.totalTokens", "an integer >= 0", path) is { } count)
             {
                 if (count >= long.MinValue && count <= long.MaxValue) limits.TotalTokensLimit = (long)count;
-                else Error(tokens, $"limits.totalTokens: expected an integer >= 0, got {YamlValues.Describe(tokens)} (too large)");
+                else Error(tokens, $"limits.totalTokens: expected an integer >= 0, got {YamlValues.Describe(tokens)} (too large)", path);
             }
         }
-        pipeline.Limits = limits;
+        return limits;
     }
 
     // ---------------------------------------------------------------- steps
 
-    private List<StepDefinition> ReadStepList(YNode node, string field)
+    /// <summary>
+    /// Reads a list of steps. <paramref name="scope"/> is the path of the enclosing body or branch (<c>refine/body</c>), null
+    /// for the pipeline's own <c>steps</c> and <c>fallbacks</c>; <paramref name="path"/> names the owning step in errors.
+    /// </summary>
+    private List<StepDefinition> ReadStepList(YNode node, string field, string? scope = null, string? path = null)
     {
         var steps = new List<StepDefinition>();
         if (YamlValues.IsNull(node)) return steps;
         if (node is not YList list)
         {
-            Error(node, $"{field}: expected a list of steps, got {YamlValues.Describe(node)}");
+            Error(node, $"{field}: expected a list of steps, got {YamlValues.Describe(node)}", path);
             return steps;
         }
         for (var i = 0; i < list.Items.Count; i++)
-            if (ReadStep(list.Items[i], $"{field}[{i}]") is { } step) steps.Add(step);
+        {
+            var unnamed = scope is null ? $"{field}[{i}]" : $"{scope}[{i}]";
+            if (ReadStep(list.Items[i], unnamed, scope) is { } step) steps.Add(step);
+        }
         return steps;
     }
 
-    /// <summary>Reads one step mapping; <paramref name="unnamedPath"/> names it in errors until its own name is known.</summary>
-    private StepDefinition? ReadStep(YNode node, string unnamedPath)
+    /// <summary>
+    /// Reads one step mapping; <paramref name="unnamedPath"/> names it in errors until its own name is known, and
+    /// <paramref name="scope"/> (when nested) prefixes its name in step paths.
+    /// </summary>
+    private StepDefinition? ReadStep(YNode node, string unnamedPath, string? scope = null)
     {
         if (node is not YMap map)
         {
@@ -202,7 +218,7 @@ internal sealed class PipelineReader
         string? name = null;
         if (nameNode is not null) name = Text(nameNode, "name", unnamedPath, "the step name");
         else Error(map, "Missing required field 'name'", unnamedPath);
-        var path = name ?? unnamedPath;
+        var path = name is null ? unnamedPath : scope is null ? name : $"{scope}/{name}";
 
         var kindNode = map.Entries.FirstOrDefault(e => e.Key is YScalar { Value: "kind" }).Value;
         var kind = "agent";
@@ -217,22 +233,45 @@ internal sealed class PipelineReader
         }
         if (!SupportedKinds.Contains(kind))
         {
-            Error(kindNode!, $"Step kind '{kind}' is not supported yet (supported: {string.Join(", ", SupportedKinds)})", path);
+            var near = NameSuggestions.Closest(kind, SupportedKinds);
+            var hint = near is null ? string.Empty : $" Did you mean '{near}'?";
+            Error(kindNode!, $"Unknown step kind '{kind}'.{hint} Supported kinds: {string.Join(", ", SupportedKinds)}", path);
             if (name is not null) Map.UnbuiltStepNames.Add(name);
             return null;
         }
 
-        var step = new AgentStepDefinition { Name = name ?? string.Empty, Location = Loc(map) };
+        StepDefinition step = kind switch
+        {
+            "conditional" => new ConditionalStepDefinition(),
+            "loop" => new LoopStepDefinition(),
+            "map" => new MapStepDefinition(),
+            "parallel" => new ParallelStepDefinition(),
+            "router" => new RouterStepDefinition(),
+            "human" => new HumanStepDefinition(),
+            "pipeline" => new PipelineStepDefinition(),
+            _ => new AgentStepDefinition(),
+        };
+        step.Name = name ?? string.Empty;
+        step.Location = Loc(map);
         if (nameNode is not null) Map.SetLocation(step, "name", Loc(nameNode));
         Map.MarkReported(step, "name");
         if (name is null) Map.SetStepPath(step, unnamedPath);
-        ReadAgentStep(step, map, path);
+
+        switch (step)
+        {
+            case AgentStepDefinition agent:
+                ReadAgentStep(agent, map, path, AgentStepKeys, "a step");
+                break;
+            default:
+                ReadControlFlowStep(step, map, path);
+                break;
+        }
         return step;
     }
 
-    private void ReadAgentStep(AgentStepDefinition step, YMap map, string path)
+    private void ReadAgentStep(AgentStepDefinition step, YMap map, string path, string[] keys, string what)
     {
-        var fields = new Fields(this, map, "a step", AgentStepKeys, path);
+        var fields = new Fields(this, map, what, keys, path);
 
         YNode? agentParams = null;
         if (fields.Value("agent") is { } agent && !YamlValues.IsNull(agent))
@@ -256,6 +295,10 @@ internal sealed class PipelineReader
         }
 
         ReadCommon(step, fields, path);
+        if (fields.Value("cache") is { } cache && !YamlValues.IsNull(cache)) ReadCache(step, cache, path);
+        if (fields.Value("validation") is { } validation &&
+            Choice(validation, "validation", path, ValidationModes) is { } mode)
+            step.Validation = mode;
 
         if (fields.Value("maxRetries") is { } maxRetries)
         {
@@ -297,7 +340,7 @@ internal sealed class PipelineReader
             step.PreserveFallbackDiagnostics = keep;
     }
 
-    /// <summary>Fields every step kind has: input, fallback, updatesContext, cache.</summary>
+    /// <summary>Fields every step kind has: input, fallback, updatesContext, limits.</summary>
     private void ReadCommon(StepDefinition step, Fields fields, string path)
     {
         if (fields.Value("input") is { } input && !YamlValues.IsNull(input))
@@ -333,7 +376,7 @@ internal sealed class PipelineReader
         if (fields.Value("updatesContext") is { } updates && Bool(updates, "updatesContext", path) is { } flag)
             step.UpdatesContext = flag;
 
-        if (fields.Value("cache") is { } cache && !YamlValues.IsNull(cache)) ReadCache(step, cache, path);
+        if (fields.Value("limits") is { } limits) step.Limits = ReadLimits(step, limits, path);
     }
 
     private void ReadRetry(AgentStepDefinition step, YNode node, string path)
@@ -552,13 +595,19 @@ internal sealed class PipelineReader
     {
         private readonly Dictionary<string, KeyValuePair<YNode, YNode>> _entries = new(StringComparer.Ordinal);
 
-        public Fields(PipelineReader reader, YMap map, string what, string[] allowed, string? path)
+        public Fields(PipelineReader reader, YMap map, string what, string[] allowed, string? path,
+            IReadOnlyDictionary<string, string>? refused = null)
         {
             foreach (var entry in map.Entries)
             {
                 if (entry.Key is not YScalar key || YamlValues.IsNull(key))
                 {
                     reader.Error(entry.Key, $"Expected a text key in {what}, got {YamlValues.Describe(entry.Key)}", path);
+                    continue;
+                }
+                if (refused is not null && refused.TryGetValue(key.Value, out var refusal))
+                {
+                    reader.Error(key, refusal, path);
                     continue;
                 }
                 if (!allowed.Contains(key.Value))
@@ -577,5 +626,8 @@ internal sealed class PipelineReader
             _entries.TryGetValue(key, out var entry) && !IsWrittenNull(entry.Value) ? entry.Value : null;
 
         public YNode? Key(string key) => _entries.TryGetValue(key, out var entry) ? entry.Key : null;
+
+        /// <summary>The value under <paramref name="key"/> even when written as null; null only when the key is absent.</summary>
+        public YNode? Raw(string key) => _entries.TryGetValue(key, out var entry) ? entry.Value : null;
     }
 }

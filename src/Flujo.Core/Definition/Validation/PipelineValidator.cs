@@ -10,7 +10,7 @@ namespace Flujo.Definition.Validation;
 /// fallbacks (unknown, cycles, depth), option ranges, templates, schemas and, with a catalog, component names.
 /// Errors carry the <c>Location</c> of the model element when it has one, and the step's name as step path.
 /// </summary>
-public static class PipelineValidator
+public static partial class PipelineValidator
 {
     /// <summary>The longest fallback chain allowed from any step (SEMANTICS §3).</summary>
     public const int MaxFallbackDepth = 10;
@@ -35,21 +35,45 @@ public static class PipelineValidator
             .ThenBy(e => e.Location?.Column ?? 0)
             .ToList();
 
-    private sealed class Checker(PipelineDefinition pipeline, IComponentCatalog? catalog, DefinitionSourceMap? map)
+    private sealed partial class Checker(PipelineDefinition pipeline, IComponentCatalog? catalog, DefinitionSourceMap? map)
     {
         public List<DefinitionError> Errors { get; } = [];
 
-        /// <summary>Steps then fallbacks, each with its step path; in file order when locations are known.</summary>
-        private readonly List<(StepDefinition Step, string Path)> _all = [];
+        /// <summary>
+        /// One list of steps whose names must be unique: the pipeline's steps and fallbacks, or one body, branch or default
+        /// branch. <see cref="Label"/> names it in messages (<c>refine/body</c>); null for the pipeline's own scope.
+        /// </summary>
+        private sealed class Scope(string? label)
+        {
+            public string? Label { get; } = label;
 
-        /// <summary>The first declaration of each name.</summary>
-        private readonly Dictionary<string, StepDefinition> _byName = new(StringComparer.Ordinal);
+            /// <summary>Its steps with their step paths; in file order when locations are known.</summary>
+            public List<(StepDefinition Step, string Path)> Steps { get; } = [];
+
+            /// <summary>The first declaration of each name.</summary>
+            public Dictionary<string, StepDefinition> ByName { get; } = new(StringComparer.Ordinal);
+        }
+
+        private Scope _top = new(null);
+
+        /// <summary>Every scope, the pipeline's first, then nested ones as they are met.</summary>
+        private readonly List<Scope> _scopes = [];
+
+        /// <summary>The pipeline's <c>fallbacks:</c> by name (first declarations): nested steps may fall back to them too.</summary>
+        private readonly Dictionary<string, StepDefinition> _topFallbacks = new(StringComparer.Ordinal);
+
+        private readonly Dictionary<StepDefinition, Scope> _scopeOf = new(ReferenceEqualityComparer.Instance);
+        private readonly Dictionary<StepDefinition, int> _order = new(ReferenceEqualityComparer.Instance);
+        private readonly Dictionary<StepDefinition, string> _pathOf = new(ReferenceEqualityComparer.Instance);
 
         public void Check()
         {
             CheckPipeline();
             CollectSteps();
-            foreach (var (step, path) in _all) CheckStep(step, path);
+            // Scopes are added while their owners are checked; an index loop visits them all without recursion.
+            for (var i = 0; i < _scopes.Count; i++)
+                foreach (var (step, path) in _scopes[i].Steps)
+                    CheckStep(step, path);
             CheckFallbacks();
             CheckSchemas();
         }
@@ -85,33 +109,60 @@ public static class PipelineValidator
             var declared = pipeline.Steps.Select((s, i) => (Step: s, Path: $"steps[{i}]"))
                 .Concat(pipeline.Fallbacks.Select((s, i) => (Step: s, Path: $"fallbacks[{i}]")))
                 .Where(x => x.Step is not null)
-                .Select(x => (x.Step, Path: !string.IsNullOrWhiteSpace(x.Step.Name) ? x.Step.Name : map?.StepPath(x.Step) ?? x.Path))
-                .ToList();
+                .Select(x => (x.Step, Path: !string.IsNullOrWhiteSpace(x.Step.Name) ? x.Step.Name : map?.StepPath(x.Step) ?? x.Path));
+            _top = AddScope(null, declared);
+
+            var fallbackSteps = new HashSet<StepDefinition>(pipeline.Fallbacks.Where(s => s is not null), ReferenceEqualityComparer.Instance);
+            foreach (var (name, step) in _top.ByName)
+                if (fallbackSteps.Contains(step)) _topFallbacks[name] = step;
+        }
+
+        /// <summary>A nested list of steps: its own scope of names, below <paramref name="label"/>.</summary>
+        private void AddNestedScope(string label, List<StepDefinition>? steps)
+        {
+            if (steps is null) return;
+            AddScope(label, steps
+                .Select((s, i) => (Step: s, Index: i))
+                .Where(x => x.Step is not null)
+                .Select(x => (x.Step, Path: !string.IsNullOrWhiteSpace(x.Step.Name) ? $"{label}/{x.Step.Name}" : map?.StepPath(x.Step) ?? $"{label}[{x.Index}]")));
+        }
+
+        private Scope AddScope(string? label, IEnumerable<(StepDefinition Step, string Path)> declared)
+        {
+            var scope = new Scope(label);
             // File order (stable), so "the second occurrence" is the second one in the file.
-            _all.AddRange(declared
+            scope.Steps.AddRange(declared
                 .Select((x, i) => (x, i))
                 .OrderBy(t => t.x.Step.Location?.Line ?? 0)
                 .ThenBy(t => t.x.Step.Location?.Column ?? 0)
                 .ThenBy(t => t.i)
                 .Select(t => t.x));
+            _scopes.Add(scope);
 
-            foreach (var (step, path) in _all)
+            foreach (var (step, path) in scope.Steps)
             {
+                // A step object used twice (a builder reusing a definition) keeps its first scope and path.
+                if (!_order.TryAdd(step, _order.Count)) continue;
+                _scopeOf[step] = scope;
+                _pathOf[step] = path;
                 if (string.IsNullOrWhiteSpace(step.Name))
                 {
                     if (!Reported(step, "name")) Add("Missing required field 'name'", Where(step, "name", step.Location), path);
                     continue;
                 }
-                if (_byName.TryGetValue(step.Name, out var first))
+                if (scope.ByName.TryGetValue(step.Name, out var first))
                 {
                     var firstAt = Where(first, "name", first.Location);
                     var where = firstAt is null ? string.Empty : $" (first declared at line {firstAt.Line})";
-                    Add($"Duplicate step name '{step.Name}': names must be unique across steps and fallbacks{where}",
+                    Add(label is null
+                            ? $"Duplicate step name '{step.Name}': names must be unique across steps and fallbacks{where}"
+                            : $"Duplicate step name '{step.Name}' in {label}: names must be unique within a body or branch{where}",
                         Where(step, "name", step.Location), path);
                     continue;
                 }
-                _byName[step.Name] = step;
+                scope.ByName[step.Name] = step;
             }
+            return scope;
         }
 
         private void CheckStep(StepDefinition step, string path)
@@ -122,7 +173,21 @@ public static class PipelineValidator
             if (step.Cache?.Ttl is { } ttl && ttl <= TimeSpan.Zero)
                 Add($"cache.ttl: expected a duration > 0, got {ttl}", Where(step, "cache.ttl", step.Location), path);
 
-            if (step is AgentStepDefinition agent) CheckAgentStep(agent, path);
+            if (step.Limits is { } limits)
+            {
+                if (limits.TotalCostUsdLimit is < 0)
+                    Add($"limits.totalCostUsd: expected a number >= 0, got {limits.TotalCostUsdLimit}", Where(step, "limits.totalCostUsd", step.Location), path);
+                if (limits.TotalTokensLimit is < 0)
+                    Add($"limits.totalTokens: expected an integer >= 0, got {limits.TotalTokensLimit}", Where(step, "limits.totalTokens", step.Location), path);
+            }
+
+            if (step is AgentStepDefinition agent)
+            {
+                CheckAgentStep(agent, path);
+                return;
+            }
+            if (step.Cache is not null) Add("cache: only agent steps can be cached", Where(step, "cache", step.Location), path);
+            CheckControlFlowStep(step, path);
         }
 
         private void CheckAgentStep(AgentStepDefinition step, string path)
@@ -194,66 +259,83 @@ public static class PipelineValidator
             ComponentKind.Processor => "processor",
             ComponentKind.Plugin => "plugin",
             ComponentKind.Validator => "validator",
+            ComponentKind.Function => "function",
             _ => kind.ToString().ToLowerInvariant(),
         };
 
+        /// <summary>A step's fallback: in its own scope first, then (for nested steps) among the pipeline's <c>fallbacks:</c>.</summary>
+        private StepDefinition? ResolveFallback(StepDefinition step)
+        {
+            if (string.IsNullOrWhiteSpace(step.Fallback) || !_scopeOf.TryGetValue(step, out var scope)) return null;
+            if (scope.ByName.TryGetValue(step.Fallback, out var target)) return target;
+            return !ReferenceEquals(scope, _top) && _topFallbacks.TryGetValue(step.Fallback, out var shared) ? shared : null;
+        }
+
         private void CheckFallbacks()
         {
-            // Unknown targets.
-            foreach (var (step, path) in _all)
+            var isTarget = new HashSet<StepDefinition>(ReferenceEqualityComparer.Instance);
+            foreach (var scope in _scopes)
             {
-                if (string.IsNullOrWhiteSpace(step.Fallback) || _byName.ContainsKey(step.Fallback)) continue;
-                if (map?.UnbuiltStepNames.Contains(step.Fallback) == true) continue;
-                var names = _byName.Keys.Where(n => n != step.Name).ToList();
-                var hint = NameSuggestions.Closest(step.Fallback, names) is { } near
-                    ? $". Did you mean '{near}'?"
-                    : names.Count > 0 ? $". Known steps: {NameSuggestions.List(names)}" : string.Empty;
-                Add($"Fallback step '{step.Fallback}' not found{hint}", Where(step, "fallback", step.Location), path);
+                foreach (var (step, path) in scope.Steps)
+                {
+                    if (string.IsNullOrWhiteSpace(step.Fallback) || !ReferenceEquals(_scopeOf.GetValueOrDefault(step), scope)) continue;
+                    if (ResolveFallback(step) is { } target)
+                    {
+                        if (ReferenceEquals(scope.ByName.GetValueOrDefault(step.Name ?? string.Empty), step)) isTarget.Add(target);
+                        continue;
+                    }
+                    // Unknown targets.
+                    if (map?.UnbuiltStepNames.Contains(step.Fallback) == true) continue;
+                    var candidates = ReferenceEquals(scope, _top) ? scope.ByName.Keys : scope.ByName.Keys.Concat(_topFallbacks.Keys);
+                    var names = candidates.Where(n => n != step.Name).Distinct(StringComparer.Ordinal).ToList();
+                    var hint = NameSuggestions.Closest(step.Fallback, names) is { } near
+                        ? $". Did you mean '{near}'?"
+                        : names.Count > 0 ? $". Known steps: {NameSuggestions.List(names)}" : string.Empty;
+                    Add($"Fallback step '{step.Fallback}' not found{hint}", Where(step, "fallback", step.Location), path);
+                }
             }
 
             // Cycles and depth: follow each chain from its first declaration.
             var reportedCycles = new HashSet<string>(StringComparer.Ordinal);
-            var isTarget = new HashSet<string>(StringComparer.Ordinal);
-            foreach (var step in _byName.Values)
-                if (!string.IsNullOrWhiteSpace(step.Fallback) && _byName.ContainsKey(step.Fallback))
-                    isTarget.Add(step.Fallback);
-
-            foreach (var (step, path) in _all)
+            foreach (var scope in _scopes)
             {
-                if (string.IsNullOrWhiteSpace(step.Name) || !ReferenceEquals(_byName.GetValueOrDefault(step.Name), step)) continue;
-                var chain = new List<StepDefinition> { step };
-                var current = step;
-                var cycle = false;
-                while (!string.IsNullOrWhiteSpace(current.Fallback) && _byName.TryGetValue(current.Fallback, out var next))
+                foreach (var (step, path) in scope.Steps)
                 {
-                    var seenAt = chain.FindIndex(s => ReferenceEquals(s, next));
-                    if (seenAt >= 0)
+                    if (string.IsNullOrWhiteSpace(step.Name) || !ReferenceEquals(scope.ByName.GetValueOrDefault(step.Name), step)) continue;
+                    var chain = new List<StepDefinition> { step };
+                    var inChain = new Dictionary<StepDefinition, int>(ReferenceEqualityComparer.Instance) { [step] = 0 };
+                    var current = step;
+                    var cycle = false;
+                    while (ResolveFallback(current) is { } next)
                     {
-                        cycle = true;
-                        ReportCycle(chain.Skip(seenAt).ToList(), reportedCycles);
-                        break;
+                        if (inChain.TryGetValue(next, out var seenAt))
+                        {
+                            cycle = true;
+                            ReportCycle(chain.Skip(seenAt).ToList(), reportedCycles);
+                            break;
+                        }
+                        inChain[next] = chain.Count;
+                        chain.Add(next);
+                        current = next;
                     }
-                    chain.Add(next);
-                    current = next;
-                }
 
-                var depth = chain.Count - 1;
-                if (!cycle && depth > MaxFallbackDepth && !isTarget.Contains(step.Name))
-                    Add($"Fallback chain from '{step.Name}' is deeper than {MaxFallbackDepth} ({depth} fallbacks: {string.Join(" -> ", chain.Select(s => s.Name))})",
-                        Where(step, "fallback", step.Location), path);
+                    var depth = chain.Count - 1;
+                    if (!cycle && depth > MaxFallbackDepth && !isTarget.Contains(step))
+                        Add($"Fallback chain from '{step.Name}' is deeper than {MaxFallbackDepth} ({depth} fallbacks: {string.Join(" -> ", chain.Select(s => s.Name))})",
+                            Where(step, "fallback", step.Location), path);
+                }
             }
         }
 
         private void ReportCycle(List<StepDefinition> members, HashSet<string> reported)
         {
             // Start the cycle at its member declared first in the file, so each cycle reads (and is reported) once.
-            var order = _all.Select(x => x.Step).ToList();
-            var start = members.OrderBy(m => order.FindIndex(s => ReferenceEquals(s, m))).First();
+            var start = members.MinBy(m => _order.GetValueOrDefault(m, int.MaxValue))!;
             var startAt = members.IndexOf(start);
             var rotated = members.Skip(startAt).Concat(members.Take(startAt)).ToList();
             var text = string.Join(" -> ", rotated.Select(s => s.Name).Append(start.Name));
             if (!reported.Add(text)) return;
-            Add($"Fallback cycle: {text}", Where(start, "fallback", start.Location), start.Name);
+            Add($"Fallback cycle: {text}", Where(start, "fallback", start.Location), _pathOf.GetValueOrDefault(start, start.Name));
         }
 
         private void CheckSchemas()
