@@ -109,4 +109,35 @@ public sealed class RunsResumeTests : IAsyncLifetime
         Assert.True(cli.ExitCode == ExitCodes.InvalidInput, cli.ToString());
         Assert.Contains("--input is required", cli.Stderr);
     }
+
+    [Fact]
+    public async Task RunDurably_NoAnswerOnStdin_Exit3_RunStaysPaused_RunsResumeCompletesIt()
+    {
+        _folder.Write("review.yaml", """
+            name: review
+            defaultInput: the draft
+            steps:
+              - name: draft
+                agent: echo
+              - name: approve
+                kind: human
+                message: "Approve {{ previous }}?"
+                schema: { type: object, properties: { approved: { type: boolean } }, required: [approved] }
+            """);
+
+        var run = await _folder.FlujoWithStdinAsync("", "run", "review.yaml", "--store", "azurite", "--task-hub", _hub, "--run-id", "review-cli-eof");
+
+        Assert.True(run.ExitCode == ExitCodes.Paused, run.ToString());
+        Assert.Contains(run.StderrLines, l => l.Contains($"stays paused on task hub {_hub}", StringComparison.Ordinal) && l.Contains("flujo runs resume review-cli-eof", StringComparison.Ordinal));
+        var snapshot = await _engine.Client.GetAsync("review-cli-eof");
+        Assert.NotNull(snapshot);
+        Assert.False(snapshot.IsFinished, "The durable run must stay paused, not be cancelled.");
+
+        var resume = await ResumeAsync("review-cli-eof", "--input", """{"approved": false}""");
+
+        Assert.True(resume.ExitCode == ExitCodes.Success, resume.ToString());
+        var result = await _engine.Client.WaitForResultAsync("review-cli-eof", TimeSpan.FromSeconds(60));
+        Assert.Equal(Results.RunStatus.Completed, result.Status);
+        Assert.True(JsonNode.DeepEquals(JsonNode.Parse("""{"approved":false}"""), result.Output), result.Output?.ToJsonString());
+    }
 }
