@@ -20,14 +20,18 @@ public sealed class RunState
     /// <param name="outerOutputs">Outputs of the enclosing scopes' steps, visible as <c>steps.&lt;name&gt;.output</c>.</param>
     /// <param name="variables">Extra names templates and expressions see (<c>iteration</c>, <c>item</c>, <c>index</c>).</param>
     public RunState(JsonNode? input, JsonObject context, IReadOnlyDictionary<string, JsonNode?>? outerOutputs, IReadOnlyDictionary<string, JsonNode?>? variables)
+        : this(input, input, context, outerOutputs, variables) { }
+
+    private RunState(JsonNode? input, JsonNode? previous, JsonObject context, IReadOnlyDictionary<string, JsonNode?>? outerOutputs, IReadOnlyDictionary<string, JsonNode?>? variables)
     {
         Input = input;
-        Previous = input;
+        Previous = previous;
         Context = context;
         _stepOutputs = outerOutputs is null ? new(StringComparer.Ordinal) : new(outerOutputs, StringComparer.Ordinal);
         Variables = variables;
     }
 
+    /// <summary>The run input: <c>input</c> in templates and expressions, in nested scopes too.</summary>
     public JsonNode? Input { get; }
 
     /// <summary>The last step's output (the scope input before the first step).</summary>
@@ -46,6 +50,13 @@ public sealed class RunState
     public decimal TotalCostUsd { get; private set; }
 
     public long TotalTokens { get; private set; }
+
+    /// <summary>
+    /// A nested scope (branch, iteration, map item): <c>previous</c> starts as <paramref name="scopeInput"/>, <c>input</c> stays
+    /// the run input, this scope's step outputs stay visible.
+    /// </summary>
+    public RunState Nested(JsonNode? scopeInput, JsonObject context, IReadOnlyDictionary<string, JsonNode?>? variables = null) =>
+        new(Input, scopeInput, context, _stepOutputs, variables ?? Variables);
 
     public TemplateData TemplateData(IReadOnlyDictionary<string, JsonNode?>? extraVariables = null) => new()
     {

@@ -14,12 +14,13 @@ public static class BranchRuns
     public static async Task<StepResult> RunAsync(StepExecution execution, string name, string path, IReadOnlyList<StepBranch> branches,
         JsonNode? input, BranchFailurePolicy policy, MergeStrategy merge, DateTimeOffset startedAt)
     {
+        // The input is shared (steps never change a value in place; each step gets its own copy); the context is not.
         var original = execution.Run.Context;
         var states = new List<RunState>();
         var runs = new List<Task<SequenceOutcome>>();
         foreach (var branch in branches)
         {
-            var state = new RunState(input?.DeepClone(), (JsonObject)original.DeepClone(), execution.Run.StepOutputs, execution.Run.Variables);
+            var state = execution.Run.Nested(input, (JsonObject)original.DeepClone());
             states.Add(state);
             runs.Add(StepSequence.RunAsync(execution.ForScope(state, $"{path}/{branch.Key}/", branch.Steps), branch.Steps));
         }

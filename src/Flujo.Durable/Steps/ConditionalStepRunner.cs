@@ -41,7 +41,7 @@ public sealed class ConditionalStepRunner : IStepRunner
             return new StepOutcome(failed, true);
         }
 
-        var state = new RunState(input, execution.Run.Context, execution.Run.StepOutputs, execution.Run.Variables);
+        var state = execution.Run.Nested(input, execution.Run.Context);
         var scope = execution.ForScope(state, $"{path}/{branch?.Key ?? "default"}/", steps);
         var outcome = await StepSequence.RunAsync(scope, steps);
         if (outcome.Success) execution.Run.Context = state.Context;

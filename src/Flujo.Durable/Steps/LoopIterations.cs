@@ -33,7 +33,7 @@ public static class LoopIterations
 
             var iteration = ++state.Iteration;
             var variables = With(execution.Run.Variables, "iteration", JsonValue.Create(iteration));
-            var iterationState = new RunState(state.Input?.DeepClone(), state.Context, execution.Run.StepOutputs, variables);
+            var iterationState = execution.Run.Nested(state.Input?.DeepClone(), state.Context, variables);
             var scope = execution.ForScope(iterationState, $"{path}[{iteration}]/", step.Body);
             var startedAt = execution.Now;
             var outcome = await StepSequence.RunAsync(scope, step.Body);

@@ -24,13 +24,13 @@ public sealed class LoopStepRunner : IStepRunner
 
         var perIteration = HistoryBudget.IterationEstimate(step, execution.Pipeline);
         var segments = 0;
-        if ((long)step.MaxLoops * perIteration <= HistoryBudget.InlineEvents)
+        if ((long)step.MaxLoops * perIteration <= HistoryBudget.LoopInlineEvents)
         {
             await LoopIterations.RunAsync(execution, step, path, state, step.MaxLoops);
         }
         else
         {
-            var size = HistoryBudget.SliceSize(perIteration);
+            var size = HistoryBudget.SliceSize(perIteration, HistoryBudget.LoopInlineEvents);
             var iterations = new List<StepResult>();
             while (state.ExitReason is null)
             {

@@ -42,7 +42,7 @@ public static class MapItems
     {
         var variables = LoopIterations.With(execution.Run.Variables, "item", item.Item);
         variables["index"] = JsonValue.Create(item.Index);
-        var state = new RunState(item.Item?.DeepClone(), (JsonObject)context.DeepClone(), execution.Run.StepOutputs, variables);
+        var state = execution.Run.Nested(item.Item?.DeepClone(), (JsonObject)context.DeepClone(), variables);
         var startedAt = execution.Now;
         var outcome = await StepSequence.RunAsync(execution.ForScope(state, $"{path}[{item.Index}]/", step.Body), step.Body);
 

@@ -20,7 +20,7 @@ public sealed class RouterStepRunner : IStepRunner
         var path = execution.PathOf(step);
         var startedAt = execution.Now;
 
-        var routerState = new RunState(input?.DeepClone(), execution.Run.Context, execution.Run.StepOutputs, execution.Run.Variables);
+        var routerState = execution.Run.Nested(input?.DeepClone(), execution.Run.Context);
         var routerScope = execution.ForScope(routerState, $"{path}/", [step.Router]);
         execution.Environment.ReportStep(routerScope.PathOf(step.Router));
         var router = await routerScope.RunStepAsync(step.Router);
