@@ -2,11 +2,14 @@ using System.Buffers;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Flujo.Api.Http;
+using Flujo.Api.Resume;
 using Flujo.Context;
 using Flujo.Definition;
+using Flujo.Durable.Orchestration;
 using Flujo.Durable.Runs;
 using Flujo.Json;
 using Flujo.Pipelines;
+using Flujo.Results;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 
@@ -15,7 +18,8 @@ namespace Flujo.Api;
 /// <summary>
 /// The run-management HTTP API, host-neutral: every status code and body is decided here; hosts (the Functions app,
 /// the local server) only bind the request and copy the <see cref="ApiResponse"/> out. Routes, all under <c>/api</c>:
-/// <c>POST pipelines/{name}/runs</c>, <c>GET runs/{id}</c>, <c>POST runs/{id}/cancel</c>, <c>GET pipelines</c>.
+/// <c>POST pipelines/{name}/runs</c>, <c>GET runs/{id}</c>, <c>POST runs/{id}/cancel</c>, <c>POST runs/{id}/resume</c>,
+/// <c>GET pipelines</c>.
 /// </summary>
 public sealed class FlujoApi
 {
@@ -90,15 +94,78 @@ public sealed class FlujoApi
 
     /// <summary>
     /// <c>GET /api/runs/{id}</c>: 200 with <c>{ id, pipeline, version, status, runtimeStatus, createdAt, lastUpdatedAt,
-    /// progress: { currentStep, stepsDone, totalSteps, costUsd, tokens, message }, result }</c>; <c>result</c> (the full
-    /// PipelineResult) appears once the run has ended. 404 for an unknown run.
+    /// progress: { currentStep, stepsDone, totalSteps, costUsd, tokens, message }, waiting, result }</c>; <c>result</c> (the
+    /// full PipelineResult) appears once the run has ended. While a human step waits anywhere in the run (also inside a
+    /// loop, map or sub-pipeline), <c>status</c> is <c>paused</c> and <c>waiting</c> lists <c>{ stepPath, message, eventName,
+    /// schema, expiresAt, lastError? }</c> per waiting step. 404 for an unknown run.
     /// </summary>
     public async Task<ApiResponse> GetRunAsync(string runId, CancellationToken cancellationToken = default)
     {
         var instance = $"/api/runs/{runId}";
         if (RunIdRules.Check(runId) is not null) return Problems.RunNotFound(runId, instance);
         var snapshot = await _runs.GetAsync(runId, cancellationToken);
-        return snapshot is null ? Problems.RunNotFound(runId, instance) : ApiResponse.Json(200, RunView(snapshot));
+        if (snapshot is null) return Problems.RunNotFound(runId, instance);
+        var waiting = await HumanWaitFinder.FindAsync(_runs, snapshot, cancellationToken);
+        return ApiResponse.Json(200, RunView(snapshot, waiting));
+    }
+
+    /// <summary>
+    /// <c>POST /api/runs/{id}/resume</c> with <c>{ "input": &lt;answer&gt;, "step": "&lt;step path&gt;"? }</c>: answers a waiting
+    /// human step (SEMANTICS §7). 202 <c>{ runId, step, statusQueryGetUri }</c> with <c>Location</c> once the answer is sent;
+    /// 404 unknown run; 413 body too large; 400 malformed body; 409 when no human step waits (<c>runStatus</c> says what
+    /// the run is doing), when several wait and <c>step</c> is missing, or when <c>step</c> is not waiting (<c>waiting</c>
+    /// lists the step paths that are); 400 with <c>errors</c> when the answer fails the step's schema: nothing is sent and
+    /// the run stays paused.
+    /// </summary>
+    public async Task<ApiResponse> ResumeRunAsync(string runId, Stream body, long? contentLength, Uri baseUri, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(body);
+        ArgumentNullException.ThrowIfNull(baseUri);
+        var instance = $"/api/runs/{runId}/resume";
+        if (RunIdRules.Check(runId) is not null) return Problems.RunNotFound(runId, instance);
+        if (await _runs.GetAsync(runId, cancellationToken) is null) return Problems.RunNotFound(runId, instance);
+
+        if (contentLength > _options.MaxBodyBytes) return Problems.BodyTooLarge(_options.MaxBodyBytes, instance);
+        var bytes = await ReadBoundedAsync(body, _options.MaxBodyBytes, cancellationToken);
+        if (bytes is null) return Problems.BodyTooLarge(_options.MaxBodyBytes, instance);
+
+        ResumeRunRequest request;
+        try
+        {
+            request = ResumeRunRequest.Parse(bytes);
+        }
+        catch (ApiRequestException ex)
+        {
+            return Problems.MalformedBody(ex.Message, instance);
+        }
+
+        var outcome = await new RunResumer(_runs).ResumeAsync(runId, request.Input, request.Step, cancellationToken);
+        switch (outcome.Status)
+        {
+            case ResumeStatus.RunNotFound:
+                return Problems.RunNotFound(runId, instance);
+            case ResumeStatus.NotPaused:
+                return Problems.RunNotPaused(runId, Enum(outcome.Run!.Status), instance);
+            case ResumeStatus.StepRequired:
+                return Problems.StepRequired(runId, outcome.WaitingPaths, instance);
+            case ResumeStatus.StepNotWaiting:
+                return Problems.StepNotWaiting(runId, request.Step!, outcome.WaitingPaths, instance);
+            case ResumeStatus.InvalidAnswer:
+                return Problems.InvalidAnswer(runId, outcome.Wait!.StepPath, outcome.Errors!, instance);
+        }
+
+        var wait = outcome.Wait!;
+        _logger.LogInformation("Resumed run {RunId} at human step {Step}", runId, wait.StepPath);
+        var links = _links.Build(baseUri, runId);
+        var response = new ApiResponse(202, new JsonObject
+        {
+            ["runId"] = runId,
+            ["step"] = wait.StepPath,
+            ["statusQueryGetUri"] = links.StatusQueryGetUri.ToString(),
+        });
+        response.Headers["Location"] = RunUri(baseUri, runId).ToString();
+        response.Headers["Retry-After"] = "1";
+        return response;
     }
 
     /// <summary>
@@ -163,9 +230,21 @@ public sealed class FlujoApi
         return payload;
     }
 
-    /// <summary>A run as the API shows it.</summary>
+    /// <summary>A run as the API shows it, paused when a human step of its own orchestration waits (sub-orchestrations are not read).</summary>
     public static JsonObject RunView(RunSnapshot snapshot)
     {
+        ArgumentNullException.ThrowIfNull(snapshot);
+        return RunView(snapshot, snapshot.IsFinished ? [] : snapshot.Progress?.Waiting ?? []);
+    }
+
+    /// <summary>
+    /// A run as the API shows it, with the human steps that wait anywhere in it (from <see cref="HumanWaitFinder"/>): while
+    /// any waits, <c>status</c> is <c>paused</c> and <c>waiting</c> lists them.
+    /// </summary>
+    public static JsonObject RunView(RunSnapshot snapshot, IReadOnlyList<HumanWait> waiting)
+    {
+        ArgumentNullException.ThrowIfNull(snapshot);
+        ArgumentNullException.ThrowIfNull(waiting);
         var progress = snapshot.Progress;
         var view = new JsonObject
         {
@@ -190,7 +269,28 @@ public sealed class FlujoApi
             if (progress.Message is not null) p["message"] = progress.Message;
             view["progress"] = p;
         }
+        if (waiting.Count > 0 && !snapshot.IsFinished)
+        {
+            view["status"] = Enum(RunStatus.Paused);
+            view["waiting"] = new JsonArray(waiting.Select(w => (JsonNode?)WaitView(w)).ToArray());
+        }
         if (snapshot.Result is not null) view["result"] = JsonSerializer.SerializeToNode(snapshot.Result, FlujoJson.Options);
+        return view;
+    }
+
+    /// <summary>A waiting human step as the API shows it: <c>{ stepPath, message, eventName, schema, expiresAt, lastError? }</c>.</summary>
+    public static JsonObject WaitView(HumanWait wait)
+    {
+        ArgumentNullException.ThrowIfNull(wait);
+        var view = new JsonObject
+        {
+            ["stepPath"] = wait.StepPath,
+            ["message"] = wait.Message,
+            ["eventName"] = wait.EventName,
+            ["schema"] = wait.Schema?.DeepClone(),
+            ["expiresAt"] = wait.ExpiresAt,
+        };
+        if (wait.LastError is not null) view["lastError"] = wait.LastError;
         return view;
     }
 

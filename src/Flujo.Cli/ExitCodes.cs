@@ -10,4 +10,10 @@ public static class ExitCodes
 
     /// <summary>Invalid pipeline file or bad arguments.</summary>
     public const int InvalidInput = 2;
+
+    /// <summary>
+    /// <c>flujo run</c>: the run paused at a human step and stdin had no (more) answers; an in-memory run is cancelled, a
+    /// durable one stays paused for <c>flujo runs resume</c>.
+    /// </summary>
+    public const int Paused = 3;
 }

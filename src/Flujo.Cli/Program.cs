@@ -29,13 +29,15 @@ app.Configure(config =>
         .WithExample("worker", "--storage", "\"<connection string>\"", "--worker-id", "worker-1");
     config.AddBranch("runs", runs =>
     {
-        runs.SetDescription("Start, list, show and cancel runs on a task hub on Azure Storage (workers run them).");
+        runs.SetDescription("Start, list, show, resume and cancel runs on a task hub on Azure Storage (workers run them).");
         runs.AddCommand<RunsStartCommand>("start").WithDescription("Schedule a run of a pipeline file; prints its id.")
             .WithExample("runs", "start", "samples/support-triage.yaml", "--store", "azurite");
         runs.AddCommand<RunsListCommand>("list").WithDescription("List the task hub's runs, newest first.")
             .WithExample("runs", "list", "--store", "azurite", "--status", "Running");
         runs.AddCommand<RunsShowCommand>("show").WithDescription("Show a run's progress, then its result.")
             .WithExample("runs", "show", "support-triage-1a2b", "--store", "azurite", "--json");
+        runs.AddCommand<RunsResumeCommand>("resume").WithDescription("Answer a run's waiting human step; the run goes on.")
+            .WithExample("runs", "resume", "review-1a2b", "--input", "{\"approved\": true}", "--store", "azurite");
         runs.AddCommand<RunsCancelCommand>("cancel").WithDescription("Cancel a run that has not ended.")
             .WithExample("runs", "cancel", "support-triage-1a2b", "--store", "azurite");
     });

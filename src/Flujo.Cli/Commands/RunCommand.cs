@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Flujo.Cli.Human;
 using Flujo.Cli.Rendering;
 using Flujo.Definition;
 using Flujo.Durable.Runs;
@@ -14,7 +15,10 @@ using Spectre.Console.Cli;
 
 namespace Flujo.Cli.Commands;
 
-/// <summary><c>flujo run</c>: loads a pipeline file, runs it on the embedded in-memory engine, shows progress and the result.</summary>
+/// <summary>
+/// <c>flujo run</c>: loads a pipeline file, runs it on the embedded in-memory engine, shows progress and the result. Human
+/// steps are answered from stdin (<see cref="HumanAnswerLoop"/>); without answers the command stops with exit code 3.
+/// </summary>
 public sealed class RunCommand : AsyncCommand<RunSettings>
 {
     public override async Task<int> ExecuteAsync(CommandContext context, RunSettings settings, CancellationToken cancellationToken)
@@ -78,14 +82,37 @@ public sealed class RunCommand : AsyncCommand<RunSettings>
         }
 
         errors.MarkupLine($"[grey]Run {Markup.Escape(runId)} of {Markup.Escape(pipeline.Name)} v{Markup.Escape(pipeline.Version)} started ({pipeline.Steps.Count} steps)[/]");
-        PipelineResult result;
+        var loop = new HumanAnswerLoop(engine.Client, (id, slice, token) => WaitSliceAsync(engine, id, slice, token), Console.In, !Console.IsInputRedirected, errors);
+        HumanLoopResult outcome;
         try
         {
-            result = await engine.Client.WaitForResultAsync(runId, TimeSpan.FromSeconds(settings.TimeoutSeconds), cancellationToken);
+            outcome = await loop.RunAsync(runId, TimeSpan.FromSeconds(settings.TimeoutSeconds), cancellationToken);
         }
-        catch (Exception ex) when (ex is TimeoutException || (ex is OperationCanceledException && !cancellationToken.IsCancellationRequested))
+        catch (TimeoutException)
         {
-            // The Durable Task client signals the end of its wait by cancelling, not with a TimeoutException.
+            outcome = new HumanLoopResult(null, TimedOut: true);
+        }
+
+        if (outcome.StoppedAt is { } wait)
+        {
+            // No one to answer: an in-memory run would be lost with this process anyway, so it is cancelled; a durable one waits.
+            errors.MarkupLine($"[yellow]⏸[/] Run {Markup.Escape(runId)} is paused at human step [bold]{Markup.Escape(wait.StepPath)}[/] ({Markup.Escape(wait.Message)}) and stdin has no more answers.");
+            if (settings.Durable)
+            {
+                errors.MarkupLine($"It stays paused on task hub {Markup.Escape(settings.TaskHub)}. Answer it with: flujo runs resume {Markup.Escape(runId)} --input '<json>' {Markup.Escape(DurableTarget(settings))} (a worker must run there: flujo worker {Markup.Escape(DurableTarget(settings))}).");
+                if (azurite is { StartedHere: true })
+                    errors.MarkupLine("[yellow]![/] This command started Azurite, which keeps nothing once it stops: start Azurite or a worker (flujo worker --store azurite) first to keep paused runs.");
+            }
+            else
+            {
+                await engine.Client.CancelAsync(runId, $"Paused at human step '{wait.StepPath}' with no answer on stdin", CancellationToken.None);
+                errors.MarkupLine("The in-memory run was cancelled. Answer on stdin (a terminal, or one JSON answer per line piped in), or run it durably and resume it later:");
+                errors.MarkupLine($"  flujo run {Markup.Escape(settings.File)} --store azurite --run-id <id>   then   flujo runs resume <id> --input '<json>' --store azurite");
+            }
+            return ExitCodes.Paused;
+        }
+        if (outcome.Result is not { } result)
+        {
             errors.MarkupLine($"[red]error[/] Timed out: run {Markup.Escape(runId)} did not finish within --timeout {settings.TimeoutSeconds} s; {(settings.Durable ? $"it stays on task hub {Markup.Escape(settings.TaskHub)} and resumes when a worker runs there" : "it was abandoned with the in-memory engine")}.");
             return ExitCodes.RunFailed;
         }
@@ -94,6 +121,24 @@ public sealed class RunCommand : AsyncCommand<RunSettings>
         else ResultRenderer.WriteTable(Consoles.Out, result);
         return result.Status == RunStatus.Completed ? ExitCodes.Success : ExitCodes.RunFailed;
     }
+
+    /// <summary>Waits up to <paramref name="slice"/> for the run's result; null when it has not ended by then.</summary>
+    private static async Task<PipelineResult?> WaitSliceAsync(FlujoEngine engine, string runId, TimeSpan slice, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await engine.Client.WaitForResultAsync(runId, slice, cancellationToken);
+        }
+        catch (Exception ex) when (ex is TimeoutException || (ex is OperationCanceledException && !cancellationToken.IsCancellationRequested))
+        {
+            // The Durable Task client signals the end of its wait by cancelling, not with a TimeoutException.
+            return null;
+        }
+    }
+
+    private static string DurableTarget(RunSettings settings) =>
+        (settings.Storage is null ? "--store azurite" : "--storage \"<connection string>\"")
+        + (settings.TaskHub == TaskHubSettings.DefaultTaskHub ? "" : $" --task-hub {settings.TaskHub}");
 
     /// <summary>The --context option: a JSON object, or an ArgumentException saying what is wrong.</summary>
     internal static JsonObject? ParseContext(string? text)

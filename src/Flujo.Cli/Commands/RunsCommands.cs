@@ -2,6 +2,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using DurableTask.Core;
 using Flujo.Api;
+using Flujo.Api.Resume;
 using Flujo.Cli.Rendering;
 using Flujo.Definition;
 using Flujo.Durable.Runs;
@@ -141,8 +142,18 @@ public sealed class RunsShowCommand : AsyncCommand<RunIdSettings>
             return ExitCodes.InvalidInput;
         }
 
-        if (settings.Json) Console.Out.WriteLine(FlujoApi.RunView(run).ToJsonString(FlujoJson.Indented));
-        else RunRenderer.WriteRun(Consoles.Out, run);
+        IReadOnlyList<Flujo.Durable.Orchestration.HumanWait> waiting;
+        try
+        {
+            waiting = await HumanWaitFinder.FindAsync(hub.Runs, run, cancellationToken);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            return TaskHubTarget.ReportStorageError(settings, ex);
+        }
+
+        if (settings.Json) Console.Out.WriteLine(FlujoApi.RunView(run, waiting).ToJsonString(FlujoJson.Indented));
+        else RunRenderer.WriteRun(Consoles.Out, run, waiting);
         return ExitCodes.Success;
     }
 }
@@ -179,4 +190,61 @@ public sealed class RunsCancelCommand : AsyncCommand<RunsCancelSettings>
         else errors.MarkupLine($"Cancelling run {Markup.Escape(settings.Id)}; it ends cancelled when a worker processes the request.");
         return ExitCodes.Success;
     }
+}
+
+/// <summary>
+/// <c>flujo runs resume &lt;id&gt; --input &lt;answer&gt;</c>: answers a run's waiting human step, as <c>POST /api/runs/{id}/resume</c>
+/// does: exit 2 for an unknown run, an answer failing the step's schema (the run stays paused) or a <c>--step</c> that does
+/// not name one waiting step; exit 1 when no step waits; 0 once the answer is sent.
+/// </summary>
+public sealed class RunsResumeCommand : AsyncCommand<RunsResumeSettings>
+{
+    public override async Task<int> ExecuteAsync(CommandContext context, RunsResumeSettings settings, CancellationToken cancellationToken)
+    {
+        var errors = Consoles.Error;
+        var answer = FlujoJson.ParseOrString(settings.Input);
+        using var hub = await TaskHubTarget.ConnectAsync(settings, cancellationToken);
+        if (hub is null) return ExitCodes.RunFailed;
+        ResumeOutcome outcome;
+        try
+        {
+            outcome = await new RunResumer(hub.Runs).ResumeAsync(settings.Id, answer, settings.Step, cancellationToken);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            return TaskHubTarget.ReportStorageError(settings, ex);
+        }
+
+        var id = Markup.Escape(settings.Id);
+        switch (outcome.Status)
+        {
+            case ResumeStatus.RunNotFound:
+                errors.MarkupLine($"[red]error[/] No run with id '{id}' on {Markup.Escape(TaskHubTarget.Describe(settings))}.");
+                return ExitCodes.InvalidInput;
+            case ResumeStatus.NotPaused:
+                errors.MarkupLine($"[red]error[/] Run '{id}' is {Markup.Escape(StatusText(outcome.Run!))}: no human step waits, so there is nothing to resume.");
+                return ExitCodes.RunFailed;
+            case ResumeStatus.StepRequired:
+                errors.MarkupLine($"[red]error[/] Run '{id}' waits at {outcome.Waiting.Count} human steps; say which with --step:");
+                foreach (var path in outcome.WaitingPaths) errors.MarkupLine($"  {Markup.Escape(path)}");
+                return ExitCodes.InvalidInput;
+            case ResumeStatus.StepNotWaiting:
+                errors.MarkupLine($"[red]error[/] Step '{Markup.Escape(settings.Step!)}' of run '{id}' is not waiting for an answer; waiting: {Markup.Escape(string.Join(", ", outcome.WaitingPaths))}.");
+                return ExitCodes.InvalidInput;
+            case ResumeStatus.InvalidAnswer:
+                errors.MarkupLine($"[red]error[/] The answer does not match the schema of step '{Markup.Escape(outcome.Wait!.StepPath)}'; nothing was sent and the run stays paused:");
+                foreach (var error in outcome.Errors!) errors.MarkupLine($"  [red]-[/] {Markup.Escape(error)}");
+                return ExitCodes.InvalidInput;
+        }
+
+        var step = outcome.Wait!.StepPath;
+        if (settings.Json)
+            Console.Out.WriteLine(new JsonObject { ["runId"] = settings.Id, ["step"] = step, ["status"] = "resuming" }.ToJsonString(FlujoJson.Indented));
+        else
+            errors.MarkupLine($"Resumed run {id} at step {Markup.Escape(step)}; it continues when a worker processes the answer (flujo runs show {id}).");
+        return ExitCodes.Success;
+    }
+
+    private static string StatusText(RunSnapshot run) =>
+        JsonSerializer.SerializeToNode(run.Status, FlujoJson.Options)!.GetValue<string>();
 }

@@ -72,3 +72,21 @@ public sealed class RunsCancelSettings : RunIdSettings
     [Description("Why the run is cancelled (kept in its result).")]
     public string? Reason { get; init; }
 }
+
+public sealed class RunsResumeSettings : RunIdSettings
+{
+    [CommandOption("-i|--input <ANSWER>")]
+    [Description("The answer to the waiting human step: JSON, or plain text (taken as a JSON string). Required.")]
+    public string? Input { get; init; }
+
+    [CommandOption("--step <STEP_PATH>")]
+    [Description("The waiting step to answer (its step path, or its name when that is unambiguous); needed when several steps wait.")]
+    public string? Step { get; init; }
+
+    public override ValidationResult Validate()
+    {
+        if (Input is null) return ValidationResult.Error("--input is required: the answer to the waiting step (JSON, or plain text).");
+        if (Step is not null && string.IsNullOrWhiteSpace(Step)) return ValidationResult.Error("--step must not be empty.");
+        return base.Validate();
+    }
+}

@@ -7,6 +7,9 @@ namespace Flujo.Cli.Commands;
 /// <summary>Settings of the commands that talk to a task hub on Azure Storage (<c>flujo worker</c>, <c>flujo runs ...</c>).</summary>
 public class TaskHubSettings : CommandSettings
 {
+    /// <summary>The task hub when <c>--task-hub</c> is not given.</summary>
+    public const string DefaultTaskHub = "FlujoHub";
+
     [CommandOption("--store <STORE>")]
     [Description("azurite: the task hub on local Azurite (127.0.0.1:10000-10002).")]
     public string? Store { get; init; }

@@ -1,4 +1,5 @@
 using System.Globalization;
+using Flujo.Durable.Orchestration;
 using Flujo.Durable.Runs;
 using Spectre.Console;
 
@@ -29,13 +30,22 @@ internal static class RunRenderer
         console.Write(table);
     }
 
-    public static void WriteRun(IAnsiConsole console, RunSnapshot run)
+    /// <summary>A run's fields, the human steps that wait in it (<paramref name="waiting"/>, then it shows as paused), then its result.</summary>
+    public static void WriteRun(IAnsiConsole console, RunSnapshot run, IReadOnlyList<HumanWait>? waiting = null)
     {
+        waiting ??= [];
         var grid = new Grid().AddColumn().AddColumn();
         var progress = run.Progress;
         grid.AddRow("[bold]Run[/]", Markup.Escape(run.RunId));
         grid.AddRow("[bold]Pipeline[/]", Markup.Escape($"{progress?.Pipeline ?? run.Result?.Pipeline} v{progress?.Version ?? run.Result?.Version}"));
-        grid.AddRow("[bold]Status[/]", $"{Status(run)} ({Markup.Escape(run.RuntimeStatus)})");
+        grid.AddRow("[bold]Status[/]", $"{(waiting.Count > 0 && !run.IsFinished ? "[blue]paused[/]" : Status(run))} ({Markup.Escape(run.RuntimeStatus)})");
+        foreach (var wait in run.IsFinished ? [] : waiting)
+        {
+            grid.AddRow("[bold]Waiting[/]", $"[bold]{Markup.Escape(wait.StepPath)}[/]: {Markup.Escape(wait.Message)}");
+            if (wait.Schema is not null) grid.AddRow("", $"[grey]schema:[/] {Markup.Escape(wait.Schema.ToJsonString())}");
+            if (wait.ExpiresAt is { } expires) grid.AddRow("", $"[grey]expires:[/] {Time(expires)}");
+            if (wait.LastError is not null) grid.AddRow("", $"[red]last answer rejected:[/] {Markup.Escape(wait.LastError)}");
+        }
         if (progress is not null)
         {
             grid.AddRow("[bold]Progress[/]", Markup.Escape($"{progress.StepsDone}/{progress.TotalSteps} steps{(progress.CurrentStep is null ? "" : $", at {progress.CurrentStep}")}, ${progress.CostUsd:0.######}, {progress.Tokens} tokens"));

@@ -21,6 +21,8 @@ public static class LocalServerRoutes
             await WriteAsync(http, await api.GetRunAsync(Route(http, "id"), http.RequestAborted)));
         routes.MapPost("/api/runs/{id}/cancel", async http =>
             await WriteAsync(http, await api.CancelRunAsync(Route(http, "id"), http.Request.Query["reason"].FirstOrDefault(), http.RequestAborted)));
+        routes.MapPost("/api/runs/{id}/resume", async http =>
+            await WriteAsync(http, await api.ResumeRunAsync(Route(http, "id"), http.Request.Body, http.Request.ContentLength, BaseUri(http.Request), http.RequestAborted)));
         routes.MapGet("/api/pipelines", async http =>
             await WriteAsync(http, await api.ListPipelinesAsync(http.RequestAborted)));
         return routes;

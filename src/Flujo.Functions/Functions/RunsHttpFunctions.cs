@@ -50,6 +50,13 @@ public sealed class RunsHttpFunctions
         string id) =>
         await WriteAsync(request, await Api(client, request).CancelRunAsync(id, request.Query["reason"], request.FunctionContext.CancellationToken));
 
+    [Function("ResumeRun")]
+    public async Task<HttpResponseData> ResumeRunAsync(
+        [HttpTrigger(AuthorizationLevel.Function, "post", Route = "runs/{id}/resume")] HttpRequestData request,
+        [DurableClient] DurableTaskClient client,
+        string id) =>
+        await WriteAsync(request, await Api(client, request).ResumeRunAsync(id, request.Body, ContentLength(request), request.Url, request.FunctionContext.CancellationToken));
+
     [Function("ListPipelines")]
     public async Task<HttpResponseData> ListPipelinesAsync(
         [HttpTrigger(AuthorizationLevel.Function, "get", Route = "pipelines")] HttpRequestData request,

@@ -22,7 +22,10 @@ public static class FlujoCli
 
     public static string CliDll { get; } = LocateCliDll();
 
-    public static async Task<CliResult> RunAsync(string workingDirectory, params string[] args)
+    public static Task<CliResult> RunAsync(string workingDirectory, params string[] args) => RunWithStdinAsync(workingDirectory, null, args);
+
+    /// <summary>Runs the CLI with <paramref name="stdin"/> piped to its standard input (then closed); null: an empty stdin.</summary>
+    public static async Task<CliResult> RunWithStdinAsync(string workingDirectory, string? stdin, params string[] args)
     {
         var start = new ProcessStartInfo(DotnetHost())
         {
@@ -40,6 +43,12 @@ public static class FlujoCli
         start.Environment["DOTNET_NOLOGO"] = "1";
 
         using var process = Process.Start(start) ?? throw new InvalidOperationException("Could not start dotnet.");
+        if (stdin is not null)
+        {
+            process.StandardInput.NewLine = "\n";
+            await process.StandardInput.WriteAsync(stdin);
+            await process.StandardInput.FlushAsync();
+        }
         process.StandardInput.Close();
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();

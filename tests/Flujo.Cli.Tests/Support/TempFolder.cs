@@ -22,6 +22,9 @@ public sealed class TempFolder : IDisposable
     /// <summary>Runs <c>flujo</c> with this folder as the working directory.</summary>
     public Task<CliResult> FlujoAsync(params string[] args) => FlujoCli.RunAsync(Path, args);
 
+    /// <summary>Runs <c>flujo</c> with this folder as the working directory and <paramref name="stdin"/> piped in.</summary>
+    public Task<CliResult> FlujoWithStdinAsync(string stdin, params string[] args) => FlujoCli.RunWithStdinAsync(Path, stdin, args);
+
     public void Dispose()
     {
         try { Directory.Delete(Path, recursive: true); }

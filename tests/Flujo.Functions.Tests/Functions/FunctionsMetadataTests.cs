@@ -42,7 +42,7 @@ public sealed class FunctionsMetadataTests
     {
         var names = Metadata.Value.Select(f => f!["name"]!.GetValue<string>()).Order(StringComparer.Ordinal);
 
-        Assert.Equal(["CancelRun", "FlujoAgentAttempt", "FlujoCacheLookup", "FlujoCacheStore", "FlujoConditionFunction", "FlujoPipeline", "FlujoScope", "GetRun", "ListPipelines", "StartRun", "StartRunFromQueue"], names);
+        Assert.Equal(["CancelRun", "FlujoAgentAttempt", "FlujoCacheLookup", "FlujoCacheStore", "FlujoConditionFunction", "FlujoPipeline", "FlujoScope", "GetRun", "ListPipelines", "ResumeRun", "StartRun", "StartRunFromQueue"], names);
     }
 
     [Fact]
@@ -58,6 +58,7 @@ public sealed class FunctionsMetadataTests
     [InlineData("StartRun", "post", "pipelines/{name}/runs")]
     [InlineData("GetRun", "get", "runs/{id}")]
     [InlineData("CancelRun", "post", "runs/{id}/cancel")]
+    [InlineData("ResumeRun", "post", "runs/{id}/resume")]
     [InlineData("ListPipelines", "get", "pipelines")]
     public void HttpFunctions_HaveRouteMethodAndFunctionKey(string function, string method, string route)
     {

@@ -221,4 +221,194 @@ public sealed class HttpFunctionTests
         Assert.Equal("1", pipelines[0]!["version"]!.GetValue<string>());
         Assert.Equal(["hello"], pipelines[0]!["steps"]!.AsArray().Select(s => s!.GetValue<string>()));
     }
+
+    private static HumanWait Wait(string stepPath, string instanceId = "") => new()
+    {
+        StepPath = stepPath,
+        Message = $"Approve {stepPath}?",
+        EventName = $"flujo.human.{stepPath}",
+        InstanceId = instanceId,
+        Schema = JsonNode.Parse(HttpContract.ApprovalSchema),
+        ExpiresAt = new DateTimeOffset(2030, 1, 2, 3, 4, 5, TimeSpan.Zero),
+    };
+
+    /// <summary>A run whose own orchestration waits at <paramref name="waits"/> (status paused), or runs with <paramref name="children"/>.</summary>
+    private void PutRun(string id, RunStatus status, IEnumerable<HumanWait>? waits = null, IEnumerable<string>? children = null)
+    {
+        var progress = new RunProgress { Pipeline = "review", Version = "1", Status = status, CurrentStep = "approve", TotalSteps = 2, StepsDone = 1, Waiting = waits?.ToList(), Children = children?.ToList() };
+        _durable.Put(id, OrchestrationRuntimeStatus.Running, customStatus: JsonSerializer.Serialize(progress, FlujoJson.Options));
+    }
+
+    private async Task<FakeHttpResponse> ResumeAsync(string id, string? body, bool sendContentLength = true) =>
+        (FakeHttpResponse)await _functions.ResumeRunAsync(new FakeHttpRequest("POST", $"{Base}/api/runs/{id}/resume?code=k3y", body, sendContentLength: sendContentLength), _durable.Client, id);
+
+    private async Task<JsonObject> GetAsync(string id) =>
+        Json((FakeHttpResponse)await _functions.GetRunAsync(new FakeHttpRequest("GET", $"{Base}/api/runs/{id}"), _durable.Client, id));
+
+    [Fact]
+    public async Task GetRun_HumanStepWaits_ShowsPausedWithTheWaitingStep()
+    {
+        PutRun("review-1", RunStatus.Paused, [Wait("approve")]);
+
+        var body = await GetAsync("review-1");
+
+        Assert.Equal("paused", body["status"]!.GetValue<string>());
+        Assert.Equal("Running", body["runtimeStatus"]!.GetValue<string>());
+        var wait = Assert.Single(body["waiting"]!.AsArray())!.AsObject();
+        Assert.Equal(["stepPath", "message", "eventName", "schema", "expiresAt"], wait.Select(p => p.Key));
+        Assert.Equal("approve", wait["stepPath"]!.GetValue<string>());
+        Assert.Equal("Approve approve?", wait["message"]!.GetValue<string>());
+        Assert.Equal("flujo.human.approve", wait["eventName"]!.GetValue<string>());
+        Assert.True(JsonNode.DeepEquals(JsonNode.Parse(HttpContract.ApprovalSchema), wait["schema"]));
+        Assert.Equal(new DateTimeOffset(2030, 1, 2, 3, 4, 5, TimeSpan.Zero), wait["expiresAt"]!.GetValue<DateTimeOffset>());
+    }
+
+    [Fact]
+    public async Task GetRun_HumanStepWaitsInSubOrchestration_TopRunShowsPaused()
+    {
+        PutRun("review-2", RunStatus.Running, children: ["review-2:loop:1"]);
+        PutRun("review-2:loop:1", RunStatus.Paused, [Wait("review[1]/approve")]);
+
+        var body = await GetAsync("review-2");
+
+        Assert.Equal("paused", body["status"]!.GetValue<string>());
+        Assert.Equal("review[1]/approve", body["waiting"]![0]!["stepPath"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task GetRun_RunningWithoutWaits_HasNoWaitingField()
+    {
+        PutRun("review-3", RunStatus.Running);
+
+        var body = await GetAsync("review-3");
+
+        Assert.Equal("running", body["status"]!.GetValue<string>());
+        Assert.Null(body["waiting"]);
+    }
+
+    [Fact]
+    public async Task ResumeRun_ValidAnswer_Returns202AndRaisesTheStepEventOnTheInstanceThatWaits()
+    {
+        PutRun("review-4", RunStatus.Running, children: ["review-4:map:0"]);
+        PutRun("review-4:map:0", RunStatus.Paused, [Wait("items[0]/approve")]);
+
+        var response = await ResumeAsync("review-4", HttpContract.ValidAnswerBody);
+
+        Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
+        Assert.Equal($"{Base}/api/runs/review-4", response.Header("Location"));
+        var body = Json(response);
+        Assert.Equal("review-4", body["runId"]!.GetValue<string>());
+        Assert.Equal("items[0]/approve", body["step"]!.GetValue<string>());
+        Assert.Contains("/runtime/webhooks/durabletask/instances/review-4", body["statusQueryGetUri"]!.GetValue<string>());
+        var raised = Assert.Single(_durable.Raised);
+        Assert.Equal("review-4:map:0", raised.InstanceId);
+        Assert.Equal("flujo.human.items[0]/approve", raised.EventName);
+        Assert.True(JsonNode.DeepEquals(JsonNode.Parse("""{"approved":true,"note":"ship it"}"""), raised.Payload), raised.Payload?.ToJsonString());
+    }
+
+    [Fact]
+    public async Task ResumeRun_AnswerFailsStepSchema_Returns400WithSchemaErrors_NothingRaised()
+    {
+        PutRun("review-5", RunStatus.Paused, [Wait("approve")]);
+
+        var response = await ResumeAsync("review-5", HttpContract.InvalidAnswerBody);
+
+        AssertProblem(response, HttpStatusCode.BadRequest);
+        var problem = Json(response);
+        Assert.Equal("approve", problem["step"]!.GetValue<string>());
+        Assert.Contains(problem["errors"]!.AsArray(), e => e!.GetValue<string>().Contains(HttpContract.InvalidAnswerPointer));
+        Assert.Empty(_durable.Raised);
+        Assert.Equal("paused", (await GetAsync("review-5"))["status"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task ResumeRun_RunNotPaused_Returns409SayingItsStatus()
+    {
+        PutRun("review-6", RunStatus.Running);
+        var done = new PipelineResult { RunId = "review-7", Pipeline = "review", Status = RunStatus.Completed };
+        _durable.Put("review-7", OrchestrationRuntimeStatus.Completed, output: JsonSerializer.Serialize(done, FlujoJson.Options));
+
+        var running = await ResumeAsync("review-6", HttpContract.ValidAnswerBody);
+        var completed = await ResumeAsync("review-7", HttpContract.ValidAnswerBody);
+
+        AssertProblem(running, HttpStatusCode.Conflict);
+        Assert.Equal("running", Json(running)["runStatus"]!.GetValue<string>());
+        Assert.Contains("is running", Json(running)["detail"]!.GetValue<string>());
+        AssertProblem(completed, HttpStatusCode.Conflict);
+        Assert.Equal("completed", Json(completed)["runStatus"]!.GetValue<string>());
+        Assert.Empty(_durable.Raised);
+    }
+
+    [Fact]
+    public async Task ResumeRun_SeveralStepsWaitAndNoStepGiven_Returns409ListingThem_StepPicksOne()
+    {
+        PutRun("review-8", RunStatus.Paused, [Wait("checks/legal", "review-8"), Wait("checks/finance", "review-8")]);
+
+        var ambiguous = await ResumeAsync("review-8", HttpContract.ValidAnswerBody);
+
+        AssertProblem(ambiguous, HttpStatusCode.Conflict);
+        Assert.Equal(["checks/legal", "checks/finance"], Json(ambiguous)["waiting"]!.AsArray().Select(w => w!.GetValue<string>()));
+        Assert.Empty(_durable.Raised);
+
+        var chosen = await ResumeAsync("review-8", """{"input":{"approved":false},"step":"checks/finance"}""");
+
+        Assert.Equal(HttpStatusCode.Accepted, chosen.StatusCode);
+        Assert.Equal("flujo.human.checks/finance", Assert.Single(_durable.Raised).EventName);
+    }
+
+    [Fact]
+    public async Task ResumeRun_StepGivenByItsName_PicksTheOnlyPathEndingWithIt()
+    {
+        PutRun("review-9", RunStatus.Paused, [Wait("outer[2]/approve", "review-9"), Wait("outer[2]/other", "review-9")]);
+
+        var response = await ResumeAsync("review-9", """{"input":{"approved":true},"step":"approve"}""");
+
+        Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
+        Assert.Equal("outer[2]/approve", Json(response)["step"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task ResumeRun_StepNotWaiting_Returns409ListingTheWaitingSteps()
+    {
+        PutRun("review-10", RunStatus.Paused, [Wait("approve")]);
+
+        var response = await ResumeAsync("review-10", """{"input":{"approved":true},"step":"publish"}""");
+
+        AssertProblem(response, HttpStatusCode.Conflict);
+        Assert.Equal(["approve"], Json(response)["waiting"]!.AsArray().Select(w => w!.GetValue<string>()));
+        Assert.Empty(_durable.Raised);
+    }
+
+    [Fact]
+    public async Task ResumeRun_UnknownRun_Returns404Problem()
+    {
+        var response = await ResumeAsync("missing", HttpContract.ValidAnswerBody);
+
+        AssertProblem(response, HttpStatusCode.NotFound);
+        Assert.Equal("/api/runs/missing/resume", Json(response)["instance"]!.GetValue<string>());
+    }
+
+    [Theory]
+    [MemberData(nameof(HttpContract.MalformedResumeBodies), MemberType = typeof(HttpContract))]
+    public async Task ResumeRun_MalformedBody_Returns400Problem_NothingRaised(string body, string expected)
+    {
+        PutRun("review-11", RunStatus.Paused, [Wait("approve")]);
+
+        var response = await ResumeAsync("review-11", body);
+
+        AssertProblem(response, HttpStatusCode.BadRequest);
+        Assert.Contains(expected, Json(response)["detail"]!.GetValue<string>());
+        Assert.Empty(_durable.Raised);
+    }
+
+    [Fact]
+    public async Task ResumeRun_BodyOverLimit_Returns413Problem()
+    {
+        PutRun("review-12", RunStatus.Paused, [Wait("approve")]);
+        var big = HttpContract.OversizedBody();
+
+        AssertProblem(await ResumeAsync("review-12", big), HttpStatusCode.RequestEntityTooLarge);
+        AssertProblem(await ResumeAsync("review-12", big, sendContentLength: false), HttpStatusCode.RequestEntityTooLarge);
+        Assert.Empty(_durable.Raised);
+    }
 }

@@ -34,6 +34,12 @@ public sealed class FakeDurableClient
                 Put(id, OrchestrationRuntimeStatus.Terminated, output: JsonSerializer.Serialize(options?.Output, FlujoJson.Options));
                 return Task.CompletedTask;
             });
+        Mock.Setup(c => c.RaiseEventAsync(It.IsAny<string>(), It.IsAny<string>(), It.IsAny<object?>(), It.IsAny<CancellationToken>()))
+            .Returns((string id, string name, object? payload, CancellationToken _) =>
+            {
+                Raised.Add((id, name, payload as System.Text.Json.Nodes.JsonNode));
+                return Task.CompletedTask;
+            });
     }
 
     public Mock<DurableTaskClient> Mock { get; } = new("test");
@@ -43,6 +49,9 @@ public sealed class FakeDurableClient
     public List<(string Orchestrator, string RunId, PipelineRunInput Input)> Scheduled { get; } = [];
 
     public List<string> Terminated { get; } = [];
+
+    /// <summary>Events raised on instances: instance id, event name, payload.</summary>
+    public List<(string InstanceId, string EventName, System.Text.Json.Nodes.JsonNode? Payload)> Raised { get; } = [];
 
     public int Schedules => Scheduled.Count;
 

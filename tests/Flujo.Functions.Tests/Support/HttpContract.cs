@@ -45,4 +45,26 @@ public static class HttpContract
         Assert.False(string.IsNullOrEmpty(problem["detail"]!.GetValue<string>()));
         return problem;
     }
+
+    /// <summary>The schema of the test human step "approve": <c>{ approved: boolean, note?: string }</c>.</summary>
+    public const string ApprovalSchema = """{"type":"object","required":["approved"],"properties":{"approved":{"type":"boolean"},"note":{"type":"string"}}}""";
+
+    /// <summary>A resume body whose answer fails <see cref="ApprovalSchema"/>, and the pointer its schema error names.</summary>
+    public const string InvalidAnswerBody = """{"input":{"approved":"yes"}}""";
+
+    public const string InvalidAnswerPointer = "/approved";
+
+    /// <summary>A resume body whose answer satisfies <see cref="ApprovalSchema"/>.</summary>
+    public const string ValidAnswerBody = """{"input":{"approved":true,"note":"ship it"}}""";
+
+    /// <summary>Malformed resume bodies and a fragment of the 400 problem's <c>detail</c>.</summary>
+    public static TheoryData<string, string> MalformedResumeBodies() => new()
+    {
+        { "", "The body is empty" },
+        { "{not json", "not valid JSON" },
+        { "[true]", "must be a JSON object" },
+        { """{"answer":true}""", "Unknown property 'answer'" },
+        { """{"step":"approve"}""", "\"input\" is missing" },
+        { """{"input":true,"step":3}""", "\"step\" must be a string" },
+    };
 }

@@ -18,5 +18,18 @@ public static class TestPipelines
     public static PipelineDefinition Plain() =>
         new PipelineBuilder("plain").DefaultInput(JsonValue.Create("hi")).Step("only", "echo").Build();
 
+    /// <summary>"review": "draft" echoes the input, then the human step "approve" asks "Approve {{ previous }}?" (schema <see cref="HttpContract.ApprovalSchema"/>).</summary>
+    public static PipelineDefinition Review(string name = "review") =>
+        new PipelineBuilder(name)
+            .Step("draft", "echo")
+            .Step(new HumanStepDefinition { Name = "approve", Message = "Approve {{ previous }}?", Schema = JsonNode.Parse(HttpContract.ApprovalSchema) })
+            .Build();
+
+    /// <summary>"review-nested": the "review" pipeline as its sub-pipeline step "inner", so the human step waits in a sub-orchestration.</summary>
+    public static PipelineDefinition ReviewNested() =>
+        new PipelineBuilder("review-nested")
+            .Step(new PipelineStepDefinition { Name = "inner", Pipeline = "review", Definition = Review() })
+            .Build();
+
     public static PipelineCatalog Catalog() => new PipelineCatalog().Add(Greet()).Add(Plain());
 }
