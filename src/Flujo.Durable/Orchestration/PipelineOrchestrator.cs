@@ -39,6 +39,7 @@ public sealed class PipelineOrchestrator : TaskOrchestrator<PipelineRunInput, Pi
         var environment = new RunEnvironment(context, pipeline, _runners, schema, meter, progress)
         {
             CacheEnabled = input.CacheEnabled ?? true,
+            ParentInstanceId = input.ParentInstanceId,
         };
         var execution = new StepExecution(environment, run);
 

@@ -31,4 +31,7 @@ public sealed class PipelineRunInput
 
     /// <summary>Usage budgets of the parent run and steps, with what they had spent when this sub-pipeline started.</summary>
     public List<UsageBudget>? Budgets { get; set; }
+
+    /// <summary>For a sub-pipeline: the parent run's instance, told when human steps wait in this one.</summary>
+    public string? ParentInstanceId { get; set; }
 }

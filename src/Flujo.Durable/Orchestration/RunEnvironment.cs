@@ -52,30 +52,93 @@ public sealed class RunEnvironment
         Publish();
     }
 
+    /// <summary>Event a sub-orchestration sends its parent when the human steps waiting in it (or below it) change.</summary>
+    public const string ChildWaitsEvent = "flujo.child-waits";
+
+    private readonly List<HumanWait> _ownWaits = [];
+    private readonly Dictionary<string, List<HumanWait>> _childWaits = new(StringComparer.Ordinal);
+    private readonly HashSet<string> _activeChildren = new(StringComparer.Ordinal);
+
+    /// <summary>
+    /// The orchestration that started this one (a loop segment's, map batch's or sub-pipeline's parent): it is told when
+    /// human steps wait here, so the run's own status shows <c>paused</c> with their messages in the monitor.
+    /// </summary>
+    public string? ParentInstanceId { get; init; }
+
     public void AddWaiting(HumanWait wait)
     {
-        (Progress.Waiting ??= []).Add(wait);
-        Progress.Status = RunStatus.Paused;
-        Progress.Message = wait.Message;
-        Publish();
+        _ownWaits.Add(wait);
+        WaitsChanged();
     }
 
-    public void UpdateWaiting() => Publish();
+    public void UpdateWaiting() => WaitsChanged();
 
     public void RemoveWaiting(HumanWait wait)
     {
-        Progress.Waiting?.Remove(wait);
-        if (Progress.Waiting is { Count: 0 })
+        _ownWaits.Remove(wait);
+        WaitsChanged();
+    }
+
+    /// <summary>Shows this orchestration's waits and its children's in the status, and passes them up to the parent.</summary>
+    private void WaitsChanged()
+    {
+        var all = _ownWaits.Concat(_childWaits.Values.SelectMany(w => w)).ToList();
+        Progress.Waiting = all.Count == 0 ? null : all;
+        if (all.Count > 0 && Progress.Status is RunStatus.Running or RunStatus.Paused)
         {
-            Progress.Waiting = null;
+            Progress.Status = RunStatus.Paused;
+            Progress.Message = all[0].Message;
+        }
+        else if (Progress.Status == RunStatus.Paused)
+        {
             Progress.Status = RunStatus.Running;
             Progress.Message = null;
         }
         Publish();
+        if (ParentInstanceId is not null)
+            Orchestration.SendEvent(ParentInstanceId, ChildWaitsEvent, new ChildWaitsUpdate { ChildId = Orchestration.InstanceId, Waiting = all });
+    }
+
+    /// <summary>
+    /// Awaits a sub-orchestration while listening for its waits updates (<see cref="ChildWaitsEvent"/>), so the status
+    /// shows a human step waiting anywhere below. The child is listed in <see cref="RunProgress.Children"/> meanwhile.
+    /// </summary>
+    public async Task<T> AwaitChildAsync<T>(Task<T> call, string instanceId)
+    {
+        AddChild(instanceId);
+        try
+        {
+            while (true)
+            {
+                using var stopListening = new CancellationTokenSource();
+                var signal = Orchestration.WaitForExternalEvent<ChildWaitsUpdate>(ChildWaitsEvent, stopListening.Token);
+                if (await Task.WhenAny(call, signal) == call)
+                {
+                    stopListening.Cancel();
+                    return await call;
+                }
+                ApplyChildWaits(await signal);
+            }
+        }
+        finally
+        {
+            RemoveChild(instanceId);
+            if (_childWaits.Remove(instanceId)) WaitsChanged();
+        }
+    }
+
+    private void ApplyChildWaits(ChildWaitsUpdate update)
+    {
+        // Any listening flow may receive any child's update (one event name); a late one from a finished child is dropped.
+        if (!_activeChildren.Contains(update.ChildId)) return;
+        if (update.Waiting is { Count: > 0 } waits) _childWaits[update.ChildId] = waits;
+        else if (!_childWaits.Remove(update.ChildId)) return;
+        WaitsChanged();
     }
 
     public void AddChild(string instanceId)
     {
+        _activeChildren.Add(instanceId);
         Progress.Children ??= [];
         if (Progress.Children.Count < MaxChildrenShown) Progress.Children.Add(instanceId);
         Publish();
@@ -83,6 +146,7 @@ public sealed class RunEnvironment
 
     public void RemoveChild(string instanceId)
     {
+        _activeChildren.Remove(instanceId);
         if (Progress.Children is null) return;
         Progress.Children.Remove(instanceId);
         if (Progress.Children.Count == 0) Progress.Children = null;

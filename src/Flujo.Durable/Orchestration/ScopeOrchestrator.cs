@@ -26,7 +26,11 @@ public sealed class ScopeOrchestrator : TaskOrchestrator<ScopeRunInput, ScopeRun
         var meter = new UsageMeter(input.Budgets);
         var schema = pipeline.ContextSchema is null ? null : CompiledJsonSchema.Compile(pipeline.ContextSchema);
         var progress = new RunProgress { Pipeline = pipeline.Name, Version = pipeline.Version, CurrentStep = input.StepPath };
-        var environment = new RunEnvironment(context, pipeline, _runners, schema, meter, progress) { CacheEnabled = input.CacheEnabled ?? true };
+        var environment = new RunEnvironment(context, pipeline, _runners, schema, meter, progress)
+        {
+            CacheEnabled = input.CacheEnabled ?? true,
+            ParentInstanceId = input.ParentInstanceId,
+        };
         var context0 = input.Loop?.Context ?? input.Context ?? new();
         var state = new RunState(input.ScopeInput, context0, input.StepOutputs, input.Variables);
         var execution = new StepExecution(environment, state, input.PathPrefix);

@@ -46,4 +46,7 @@ public sealed class ScopeRunInput
     public List<UsageBudget>? Budgets { get; set; }
 
     public bool? CacheEnabled { get; set; }
+
+    /// <summary>The orchestration that started this slice; told when human steps wait in it.</summary>
+    public string? ParentInstanceId { get; set; }
 }

@@ -28,7 +28,8 @@ public static class HumanWaitFinder
         foreach (var wait in progress.Waiting ?? [])
         {
             if (string.IsNullOrEmpty(wait.InstanceId)) wait.InstanceId = run.RunId;
-            found.Add(wait);
+            // A parent lists its children's waits too (for the monitor); each wait is reported once.
+            if (!found.Any(w => w.InstanceId == wait.InstanceId && w.EventName == wait.EventName)) found.Add(wait);
         }
         if (depth >= MaxDepth) return;
         foreach (var childId in progress.Children ?? [])

@@ -49,6 +49,7 @@ public sealed class FlujoDataConverter : DataConverter
             CacheEnabled = cached.CacheEnabled,
             IsSubPipeline = cached.IsSubPipeline,
             Budgets = cached.Budgets?.Select(b => b.Copy()).ToList(),
+            ParentInstanceId = cached.ParentInstanceId,
         };
     }
 }

@@ -33,24 +33,20 @@ public sealed class PipelineStepRunner : IStepRunner
             CacheEnabled = environment.CacheEnabled,
             IsSubPipeline = true,
             Budgets = [.. execution.Meter.Budgets.Select(b => b.Copy())],
+            ParentInstanceId = execution.Orchestration.InstanceId,
         };
 
-        environment.AddChild(instanceId);
         PipelineResult sub;
         try
         {
-            sub = await execution.Orchestration.CallSubOrchestratorAsync<PipelineResult>(
-                FlujoTaskNames.PipelineOrchestrator, runInput, new SubOrchestrationOptions { InstanceId = instanceId });
+            sub = await environment.AwaitChildAsync(execution.Orchestration.CallSubOrchestratorAsync<PipelineResult>(
+                FlujoTaskNames.PipelineOrchestrator, runInput, new SubOrchestrationOptions { InstanceId = instanceId }), instanceId);
         }
         catch (TaskFailedException ex)
         {
             var failed = StepResults.Failed(step.Name, $"Sub-pipeline '{step.Pipeline}' failed: {ex.FailureDetails.ErrorMessage}", startedAt, execution.Now);
             failed.Metadata[MetadataKeys.SubRunId] = instanceId;
             return new StepOutcome(failed, true);
-        }
-        finally
-        {
-            environment.RemoveChild(instanceId);
         }
 
         execution.Meter.Add(sub.TotalCostUsd, sub.TotalTokens);

@@ -21,21 +21,18 @@ public static class ScopeCalls
         slice.Budgets = [.. execution.Meter.Budgets.Select(b => b.Copy())];
         slice.CacheEnabled = environment.CacheEnabled;
 
+        slice.ParentInstanceId = execution.Orchestration.InstanceId;
+
         var instanceId = environment.ChildInstanceId(path, suffix);
-        environment.AddChild(instanceId);
         ScopeRunOutput output;
         try
         {
-            output = await execution.Orchestration.CallSubOrchestratorAsync<ScopeRunOutput>(
-                FlujoTaskNames.ScopeOrchestrator, slice, new SubOrchestrationOptions { InstanceId = instanceId });
+            output = await environment.AwaitChildAsync(execution.Orchestration.CallSubOrchestratorAsync<ScopeRunOutput>(
+                FlujoTaskNames.ScopeOrchestrator, slice, new SubOrchestrationOptions { InstanceId = instanceId }), instanceId);
         }
         catch (TaskFailedException ex)
         {
             output = new ScopeRunOutput { Error = $"Sub-orchestration '{instanceId}' failed: {ex.FailureDetails.ErrorMessage}" };
-        }
-        finally
-        {
-            environment.RemoveChild(instanceId);
         }
 
         execution.Meter.Add(output.SpentCostUsd, output.SpentTokens);

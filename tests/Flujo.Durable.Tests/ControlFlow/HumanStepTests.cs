@@ -186,18 +186,24 @@ public sealed class HumanStepTests
         Assert.Equal("""["yes to a","yes to b"]""", result.Output!.ToJsonString());
     }
 
-    [Fact(Skip = "engine bug: a human step waiting inside a loop segment (a FlujoScope sub-orchestration) leaves the run's own custom status at Running with no message; SEMANTICS §7/§10 want the run shown paused with the message (only HumanWaitFinder, following Progress.Children, sees the wait)")]
+    [Fact]
     public async Task HumanInsideLoopSegment_RunCustomStatusShowsPausedWithTheMessage()
     {
         await using var harness = new EngineHarness();
         var loop = new LoopStepDefinition { Name = "review", Body = [Approve()], ExitCondition = "previous.approved == true", MaxLoops = 1000 };
         var client = await harness.ClientAsync();
         await client.StartAsync(Pipeline("hitl", loop), JsonValue.Create("draft"), runId: "hitl-segment-status");
-        await Poll.UntilAsync(async () => await HumanWaitFinder.FindAsync(client, (await client.GetAsync("hitl-segment-status"))!), w => w.Count == 1);
+        // The run's own custom status (what the monitor shows), not the waits found by following its children.
+        var snapshot = await Poll.UntilAsync(async () => (await client.GetAsync("hitl-segment-status"))!, s => s.Progress?.Status == RunStatus.Paused);
 
-        var snapshot = (await client.GetAsync("hitl-segment-status"))!;
+        Assert.Equal("Approve draft?", snapshot.Progress!.Message);
+        var wait = Assert.Single(snapshot.Progress.Waiting!);
+        Assert.Equal("review[1]/approve", wait.StepPath);
+        Assert.NotEqual("hitl-segment-status", wait.InstanceId);
 
-        Assert.Equal(RunStatus.Paused, snapshot.Progress!.Status);
-        Assert.Equal("Approve draft?", snapshot.Progress.Message);
+        // Answering it (on the segment that waits) takes the run out of paused.
+        await client.RaiseEventAsync(wait.InstanceId, wait.EventName, JsonNode.Parse("""{"approved":true}"""));
+        var result = await client.WaitForResultAsync("hitl-segment-status", TimeSpan.FromSeconds(30));
+        Assert.Equal(RunStatus.Completed, result.Status);
     }
 }
