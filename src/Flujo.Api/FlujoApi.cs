@@ -56,19 +56,8 @@ public sealed class FlujoApi
         var pipeline = _catalog.Find(pipelineName);
         if (pipeline is null) return Problems.PipelineNotFound(pipelineName, instance);
 
-        if (contentLength > _options.MaxBodyBytes) return Problems.BodyTooLarge(_options.MaxBodyBytes, instance);
-        var bytes = await ReadBoundedAsync(body, _options.MaxBodyBytes, cancellationToken);
-        if (bytes is null) return Problems.BodyTooLarge(_options.MaxBodyBytes, instance);
-
-        StartRunRequest request;
-        try
-        {
-            request = StartRunRequest.Parse(bytes);
-        }
-        catch (ApiRequestException ex)
-        {
-            return Problems.MalformedBody(ex.Message, instance);
-        }
+        var (request, bodyProblem) = await ReadBodyAsync(body, contentLength, instance, bytes => StartRunRequest.Parse(bytes), cancellationToken);
+        if (request is null) return bodyProblem!;
 
         var input = request.HasInput ? request.Input : pipeline.DefaultInput?.DeepClone();
         if (InputErrors(pipeline, input) is { } errors) return Problems.InvalidInput(pipeline.Name, errors, instance);
@@ -125,19 +114,8 @@ public sealed class FlujoApi
         if (RunIdRules.Check(runId) is not null) return Problems.RunNotFound(runId, instance);
         if (await _runs.GetAsync(runId, cancellationToken) is null) return Problems.RunNotFound(runId, instance);
 
-        if (contentLength > _options.MaxBodyBytes) return Problems.BodyTooLarge(_options.MaxBodyBytes, instance);
-        var bytes = await ReadBoundedAsync(body, _options.MaxBodyBytes, cancellationToken);
-        if (bytes is null) return Problems.BodyTooLarge(_options.MaxBodyBytes, instance);
-
-        ResumeRunRequest request;
-        try
-        {
-            request = ResumeRunRequest.Parse(bytes);
-        }
-        catch (ApiRequestException ex)
-        {
-            return Problems.MalformedBody(ex.Message, instance);
-        }
+        var (request, bodyProblem) = await ReadBodyAsync(body, contentLength, instance, bytes => ResumeRunRequest.Parse(bytes), cancellationToken);
+        if (request is null) return bodyProblem!;
 
         var outcome = await new RunResumer(_runs).ResumeAsync(runId, request.Input, request.Step, cancellationToken);
         switch (outcome.Status)
@@ -298,6 +276,23 @@ public sealed class FlujoApi
         JsonSerializer.SerializeToNode(value, FlujoJson.Options)!.GetValue<string>();
 
     /// <summary>Reads at most <paramref name="limit"/> bytes; null when the stream holds more.</summary>
+    /// <summary>Reads a JSON body of at most the configured size and parses it: the request, or the problem to answer with.</summary>
+    private async Task<(T? Request, ApiResponse? Problem)> ReadBodyAsync<T>(Stream body, long? contentLength, string instance, Func<byte[], T> parse, CancellationToken cancellationToken)
+        where T : class
+    {
+        if (contentLength > _options.MaxBodyBytes) return (null, Problems.BodyTooLarge(_options.MaxBodyBytes, instance));
+        var bytes = await ReadBoundedAsync(body, _options.MaxBodyBytes, cancellationToken);
+        if (bytes is null) return (null, Problems.BodyTooLarge(_options.MaxBodyBytes, instance));
+        try
+        {
+            return (parse(bytes), null);
+        }
+        catch (ApiRequestException ex)
+        {
+            return (null, Problems.MalformedBody(ex.Message, instance));
+        }
+    }
+
     private static async Task<byte[]?> ReadBoundedAsync(Stream body, long limit, CancellationToken cancellationToken)
     {
         using var buffer = new MemoryStream();

@@ -47,14 +47,14 @@ public sealed class CrashResumeTests(AzuriteFixture azurite, ITestOutputHelper o
             while (true)
             {
                 var snapshot = await runs.GetAsync(runId);
-                if (ReadLog(log).Contains("end s4") && snapshot?.Progress?.StepsDone >= 4) break;
+                if (WorkerLog.Read(log).Contains("end s4") && snapshot?.Progress?.StepsDone >= 4) break;
                 Assert.False(first.HasExited, $"Worker 1 exited on its own:{Environment.NewLine}{first.Output}");
-                Assert.True(DateTime.UtcNow < deadline, $"Step 4 did not complete within 30 s. Log: {string.Join(" | ", ReadLog(log))}");
+                Assert.True(DateTime.UtcNow < deadline, $"Step 4 did not complete within 30 s. Log: {string.Join(" | ", WorkerLog.Read(log))}");
                 await Task.Delay(50);
             }
 
             first.KillHard();
-            var atKill = ReadLog(log);
+            var atKill = WorkerLog.Read(log);
             output.WriteLine($"{clock.Elapsed.TotalSeconds:0.0} s: worker 1 killed (SIGKILL); log: {string.Join(" | ", atKill)}");
 
             second = await TestWorkerProcess.StartAsync(azurite.ConnectionString, hub, WorkerId, log, TimeSpan.FromSeconds(30));
@@ -63,7 +63,7 @@ public sealed class CrashResumeTests(AzuriteFixture azurite, ITestOutputHelper o
 
             var result = await runs.WaitForResultAsync(runId, TimeSpan.FromSeconds(45));
             output.WriteLine($"{clock.Elapsed.TotalSeconds:0.0} s: run {result.Status}, {(clock.Elapsed - restartedAt).TotalSeconds:0.0} s after the restart");
-            var lines = ReadLog(log);
+            var lines = WorkerLog.Read(log);
             output.WriteLine("log: " + string.Join(" | ", lines));
 
             Assert.Equal(RunStatus.Completed, result.Status);
@@ -90,13 +90,5 @@ public sealed class CrashResumeTests(AzuriteFixture azurite, ITestOutputHelper o
             service.Dispose();
             File.Delete(log);
         }
-    }
-
-    private static List<string> ReadLog(string path)
-    {
-        if (!File.Exists(path)) return [];
-        using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
-        using var reader = new StreamReader(stream);
-        return reader.ReadToEnd().Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).ToList();
     }
 }

@@ -1,12 +1,9 @@
 using System.Diagnostics;
 using System.Text;
 using System.Text.Json.Nodes;
-using DurableTask.Core;
 using Flujo.Api;
 using Flujo.Definition;
 using Flujo.Definition.Building;
-using Flujo.Hosting.Engine;
-using Flujo.Hosting.Runs;
 using Flujo.Results;
 using Flujo.Storage.Tests.Support;
 using Xunit.Abstractions;
@@ -28,63 +25,47 @@ public sealed class HumanPauseCrashTests(AzuriteFixture azurite, ITestOutputHelp
     public async Task RunPausedAtHumanStep_WorkerKilledAndRestarted_ResumeCompletesTheRunWithTheAnswer()
     {
         var clock = Stopwatch.StartNew();
-        var hub = azurite.TaskHub(GetType());
-        var log = Path.Combine(Path.GetTempPath(), $"flujo-human-{Guid.NewGuid():N}.log");
-        TestWorkerProcess? first = null;
-        TestWorkerProcess? second = null;
-        var service = FlujoEngine.CreateAzureStorageService(azurite.ConnectionString, hub, "human-test-client");
-        try
-        {
-            first = await TestWorkerProcess.StartAsync(azurite.ConnectionString, hub, WorkerId, log, TimeSpan.FromSeconds(30));
-            var runs = new FlujoRunClient(new TaskHubClient(service, PlainJsonConverter.Instance));
-            var pipeline = new PipelineBuilder("human-crash")
-                .Step("draft", "logged-step")
-                .Step(new HumanStepDefinition
-                {
-                    Name = "approve",
-                    Message = "Approve {{ previous }}?",
-                    Schema = JsonNode.Parse("""{"type":"object","required":["approved"],"properties":{"approved":{"type":"boolean"}}}"""),
-                })
-                .Build();
-            var api = new FlujoApi(new Flujo.Pipelines.PipelineCatalog().Add(pipeline), runs);
-            var runId = await runs.StartAsync(pipeline, JsonValue.Create("x"));
+        using var scenario = await WorkerCrashScenario.StartAsync(azurite, GetType(), WorkerId);
+        var runs = scenario.Runs;
+        var pipeline = new PipelineBuilder("human-crash")
+            .Step("draft", "logged-step")
+            .Step(new HumanStepDefinition
+            {
+                Name = "approve",
+                Message = "Approve {{ previous }}?",
+                Schema = JsonNode.Parse("""{"type":"object","required":["approved"],"properties":{"approved":{"type":"boolean"}}}"""),
+            })
+            .Build();
+        var api = new FlujoApi(new Flujo.Pipelines.PipelineCatalog().Add(pipeline), runs);
+        var runId = await runs.StartAsync(pipeline, JsonValue.Create("x"));
 
-            var paused = await WaitForViewAsync(api, runId, v => v["status"]?.GetValue<string>() == "paused", first);
-            Assert.Equal("Approve x+draft?", paused["waiting"]![0]!["message"]!.GetValue<string>());
-            output.WriteLine($"{clock.Elapsed.TotalSeconds:0.0} s: run paused at approve");
+        var paused = await WaitForViewAsync(api, runId, v => v["status"]?.GetValue<string>() == "paused", scenario.Worker);
+        Assert.Equal("Approve x+draft?", paused["waiting"]![0]!["message"]!.GetValue<string>());
+        output.WriteLine($"{clock.Elapsed.TotalSeconds:0.0} s: run paused at approve");
 
-            first.KillHard();
-            second = await TestWorkerProcess.StartAsync(azurite.ConnectionString, hub, WorkerId, log, TimeSpan.FromSeconds(30));
-            output.WriteLine($"{clock.Elapsed.TotalSeconds:0.0} s: worker killed and restarted with the same id");
+        await scenario.KillAndRestartAsync();
+        output.WriteLine($"{clock.Elapsed.TotalSeconds:0.0} s: worker killed and restarted with the same id");
 
-            // Still paused after the restart; a wrong answer is refused and sends nothing.
-            await WaitForViewAsync(api, runId, v => v["status"]?.GetValue<string>() == "paused", second);
-            var wrong = await api.ResumeRunAsync(runId, Body("""{"input":{"approved":"yes"}}"""), null, Base);
-            Assert.Equal(400, wrong.StatusCode);
+        // Still paused after the restart; a wrong answer is refused and sends nothing.
+        await WaitForViewAsync(api, runId, v => v["status"]?.GetValue<string>() == "paused", scenario.Worker);
+        var wrong = await api.ResumeRunAsync(runId, Body("""{"input":{"approved":"yes"}}"""), null, Base);
+        Assert.Equal(400, wrong.StatusCode);
 
-            var resumed = await api.ResumeRunAsync(runId, Body("""{"input":{"approved":true}}"""), null, Base);
-            Assert.True(resumed.StatusCode == 202, resumed.Body?.ToJsonString());
-            Assert.Equal("approve", resumed.Body!["step"]!.GetValue<string>());
+        var resumed = await api.ResumeRunAsync(runId, Body("""{"input":{"approved":true}}"""), null, Base);
+        Assert.True(resumed.StatusCode == 202, resumed.Body?.ToJsonString());
+        Assert.Equal("approve", resumed.Body!["step"]!.GetValue<string>());
 
-            var result = await runs.WaitForResultAsync(runId, TimeSpan.FromSeconds(45));
-            output.WriteLine($"{clock.Elapsed.TotalSeconds:0.0} s: run {result.Status}");
+        var result = await runs.WaitForResultAsync(runId, TimeSpan.FromSeconds(45));
+        output.WriteLine($"{clock.Elapsed.TotalSeconds:0.0} s: run {result.Status}");
 
-            var answer = JsonNode.Parse("""{"approved":true}""");
-            Assert.Equal(RunStatus.Completed, result.Status);
-            Assert.Equal(["draft", "approve"], result.StepHistory.Select(s => s.Name));
-            Assert.Equal("x+draft", result.StepHistory[0].Output!.GetValue<string>());
-            Assert.True(JsonNode.DeepEquals(answer, result.StepHistory[1].Output), result.StepHistory[1].Output?.ToJsonString());
-            Assert.True(JsonNode.DeepEquals(answer, result.Output));
-            Assert.True(JsonNode.DeepEquals(answer, Assert.Single(result.FinalContext["hitl_history"]!.AsArray())!["response"]));
-            Assert.Equal(1, ReadLog(log).Count(l => l == "begin draft"));
-        }
-        finally
-        {
-            first?.Dispose();
-            second?.Dispose();
-            service.Dispose();
-            File.Delete(log);
-        }
+        var answer = JsonNode.Parse("""{"approved":true}""");
+        Assert.Equal(RunStatus.Completed, result.Status);
+        Assert.Equal(["draft", "approve"], result.StepHistory.Select(s => s.Name));
+        Assert.Equal("x+draft", result.StepHistory[0].Output!.GetValue<string>());
+        Assert.True(JsonNode.DeepEquals(answer, result.StepHistory[1].Output), result.StepHistory[1].Output?.ToJsonString());
+        Assert.True(JsonNode.DeepEquals(answer, result.Output));
+        Assert.True(JsonNode.DeepEquals(answer, Assert.Single(result.FinalContext["hitl_history"]!.AsArray())!["response"]));
+        Assert.Equal(1, scenario.ReadLog().Count(l => l == "begin draft"));
     }
 
     private static MemoryStream Body(string json) => new(Encoding.UTF8.GetBytes(json));
@@ -101,13 +82,5 @@ public sealed class HumanPauseCrashTests(AzuriteFixture azurite, ITestOutputHelp
             Assert.True(DateTime.UtcNow < deadline, $"Run {runId} did not reach the expected state within 30 s: {view?.ToJsonString()}");
             await Task.Delay(100);
         }
-    }
-
-    private static List<string> ReadLog(string path)
-    {
-        if (!File.Exists(path)) return [];
-        using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
-        using var reader = new StreamReader(stream);
-        return reader.ReadToEnd().Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).ToList();
     }
 }

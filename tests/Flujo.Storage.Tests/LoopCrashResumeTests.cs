@@ -1,9 +1,5 @@
-using System.Diagnostics;
 using System.Text.Json.Nodes;
-using DurableTask.Core;
 using Flujo.Definition;
-using Flujo.Hosting.Engine;
-using Flujo.Hosting.Runs;
 using Flujo.Results;
 using Flujo.Storage.Tests.Support;
 using Xunit.Abstractions;
@@ -22,59 +18,34 @@ public sealed class LoopCrashResumeTests(AzuriteFixture azurite, ITestOutputHelp
     [Fact]
     public async Task WorkerKilledInIteration6_Restarted_LoopCompletes_FinishedIterationsRunOnce()
     {
-        var clock = Stopwatch.StartNew();
-        var hub = azurite.TaskHub(GetType());
-        var log = Path.Combine(Path.GetTempPath(), $"flujo-loop-crash-{Guid.NewGuid():N}.log");
-        TestWorkerProcess? first = null;
-        TestWorkerProcess? second = null;
-        var service = FlujoEngine.CreateAzureStorageService(azurite.ConnectionString, hub, "loop-crash-client");
-        try
+        using var scenario = await WorkerCrashScenario.StartAsync(azurite, GetType(), "stable-loop");
+        var loop = new LoopStepDefinition
         {
-            first = await TestWorkerProcess.StartAsync(azurite.ConnectionString, hub, "stable-loop", log, TimeSpan.FromSeconds(30));
-            var runs = new FlujoRunClient(new TaskHubClient(service, PlainJsonConverter.Instance));
+            Name = "repeat",
+            Body = [new AgentStepDefinition { Name = "work", Agent = new ComponentReference("logged-input"), MaxRetries = 0, Input = "{{ iteration }}" }],
+            ExitCondition = $"iteration == {Iterations}",
+            MaxLoops = Iterations,
+        };
+        var runId = await scenario.Runs.StartAsync(new PipelineDefinition { Name = "loop-crash", Steps = [loop] }, JsonValue.Create("x"));
 
-            var loop = new LoopStepDefinition
-            {
-                Name = "repeat",
-                Body = [new AgentStepDefinition { Name = "work", Agent = new ComponentReference("logged-input"), MaxRetries = 0, Input = "{{ iteration }}" }],
-                ExitCondition = $"iteration == {Iterations}",
-                MaxLoops = Iterations,
-            };
-            var runId = await runs.StartAsync(new PipelineDefinition { Name = "loop-crash", Steps = [loop] }, JsonValue.Create("x"));
+        // Iteration 6 starting means iterations 1-5 are in the run's history.
+        await scenario.WaitForLogAsync(log => log.Contains("begin work 6"), "iteration 6 started");
+        var atKill = await scenario.KillAndRestartAsync();
+        output.WriteLine($"worker killed; log: {string.Join(" | ", atKill)}");
 
-            // Iteration 6 starting means iterations 1-5 are in the run's history.
-            var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
-            while (!WorkerLog.Read(log).Contains("begin work 6"))
-            {
-                Assert.False(first.HasExited, $"Worker 1 exited on its own:{Environment.NewLine}{first.Output}");
-                Assert.True(DateTime.UtcNow < deadline, $"Iteration 6 did not start within 30 s. Log: {string.Join(" | ", WorkerLog.Read(log))}");
-                await Task.Delay(20);
-            }
-            first.KillHard();
-            output.WriteLine($"{clock.Elapsed.TotalSeconds:0.0} s: worker killed; log: {string.Join(" | ", WorkerLog.Read(log))}");
+        var result = await scenario.Runs.WaitForResultAsync(runId, TimeSpan.FromSeconds(60));
+        var lines = scenario.ReadLog();
+        output.WriteLine($"run {result.Status}; log: {string.Join(" | ", lines)}");
 
-            second = await TestWorkerProcess.StartAsync(azurite.ConnectionString, hub, "stable-loop", log, TimeSpan.FromSeconds(30));
-            var result = await runs.WaitForResultAsync(runId, TimeSpan.FromSeconds(60));
-            var lines = WorkerLog.Read(log);
-            output.WriteLine($"{clock.Elapsed.TotalSeconds:0.0} s: run {result.Status}; log: {string.Join(" | ", lines)}");
+        Assert.Equal(RunStatus.Completed, result.Status);
+        var step = Assert.Single(result.StepHistory);
+        Assert.Equal(Iterations, step.Attempts);
+        Assert.Equal(Enumerable.Range(1, Iterations).Select(i => $"repeat[{i}]"), step.StepHistory.Select(s => s.Name));
+        Assert.Equal(Iterations.ToString(), result.Output!.GetValue<string>());
 
-            Assert.Equal(RunStatus.Completed, result.Status);
-            var step = Assert.Single(result.StepHistory);
-            Assert.Equal(Iterations, step.Attempts);
-            Assert.Equal(Enumerable.Range(1, Iterations).Select(i => $"repeat[{i}]"), step.StepHistory.Select(s => s.Name));
-            Assert.Equal(Iterations.ToString(), result.Output!.GetValue<string>());
-
-            var executions = Enumerable.Range(1, Iterations).ToDictionary(i => i, i => lines.Count(l => l == $"begin work {i}"));
-            for (var i = 1; i <= 5; i++) Assert.Equal(1, executions[i]);
-            Assert.All(executions, e => Assert.InRange(e.Value, 1, 2));
-            Assert.True(executions.Count(e => e.Value == 2) <= 1, "More than one iteration ran twice: " + string.Join(", ", executions.Select(e => $"{e.Key}={e.Value}")));
-        }
-        finally
-        {
-            first?.Dispose();
-            second?.Dispose();
-            service.Dispose();
-            File.Delete(log);
-        }
+        var executions = Enumerable.Range(1, Iterations).ToDictionary(i => i, i => lines.Count(l => l == $"begin work {i}"));
+        for (var i = 1; i <= 5; i++) Assert.Equal(1, executions[i]);
+        Assert.All(executions, e => Assert.InRange(e.Value, 1, 2));
+        Assert.True(executions.Count(e => e.Value == 2) <= 1, "More than one iteration ran twice: " + string.Join(", ", executions.Select(e => $"{e.Key}={e.Value}")));
     }
 }

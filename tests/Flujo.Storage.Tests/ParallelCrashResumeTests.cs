@@ -1,9 +1,5 @@
-using System.Diagnostics;
 using System.Text.Json.Nodes;
-using DurableTask.Core;
 using Flujo.Definition;
-using Flujo.Hosting.Engine;
-using Flujo.Hosting.Runs;
 using Flujo.Results;
 using Flujo.Storage.Tests.Support;
 using Xunit.Abstractions;
@@ -22,65 +18,38 @@ public sealed class ParallelCrashResumeTests(AzuriteFixture azurite, ITestOutput
     [Fact]
     public async Task WorkerKilledWhileBranchesRun_Restarted_ParallelStepCompletes_RecordedStepsNotRunAgain()
     {
-        var clock = Stopwatch.StartNew();
-        var hub = azurite.TaskHub(GetType());
-        var log = Path.Combine(Path.GetTempPath(), $"flujo-parallel-crash-{Guid.NewGuid():N}.log");
-        TestWorkerProcess? first = null;
-        TestWorkerProcess? second = null;
-        var service = FlujoEngine.CreateAzureStorageService(azurite.ConnectionString, hub, "parallel-crash-client");
-        try
+        using var scenario = await WorkerCrashScenario.StartAsync(azurite, GetType(), "stable-parallel");
+        // Each branch: three steps in a row, so a branch's later step starting proves its earlier ones were recorded.
+        var parallel = new ParallelStepDefinition
         {
-            first = await TestWorkerProcess.StartAsync(azurite.ConnectionString, hub, "stable-parallel", log, TimeSpan.FromSeconds(30));
-            var runs = new FlujoRunClient(new TaskHubClient(service, PlainJsonConverter.Instance));
+            Name = "fan",
+            Branches = [.. Enumerable.Range(1, Branches).Select(b => new StepBranch($"b{b}",
+                [.. Enumerable.Range(1, 3).Select(s => (StepDefinition)new AgentStepDefinition { Name = $"b{b}s{s}", Agent = new ComponentReference("logged-step"), MaxRetries = 0 })]))],
+        };
+        var runId = await scenario.Runs.StartAsync(new PipelineDefinition { Name = "parallel-crash", Steps = [parallel] }, JsonValue.Create("x"));
 
-            // Each branch: three steps in a row, so a branch's later step starting proves its earlier ones were recorded.
-            var parallel = new ParallelStepDefinition
-            {
-                Name = "fan",
-                Branches = [.. Enumerable.Range(1, Branches).Select(b => new StepBranch($"b{b}",
-                    [.. Enumerable.Range(1, 3).Select(s => (StepDefinition)new AgentStepDefinition { Name = $"b{b}s{s}", Agent = new ComponentReference("logged-step"), MaxRetries = 0 })]))],
-            };
-            var pipeline = new PipelineDefinition { Name = "parallel-crash", Steps = [parallel] };
-            var runId = await runs.StartAsync(pipeline, JsonValue.Create("x"));
+        // Kill once every branch has started its second step: all first steps are then in the run's history.
+        await scenario.WaitForLogAsync(log => Enumerable.Range(1, Branches).All(b => log.Contains($"begin b{b}s2")), "every branch at its second step");
+        var atKill = await scenario.KillAndRestartAsync();
+        output.WriteLine($"worker killed; log: {string.Join(" | ", atKill)}");
 
-            // Kill once every branch has started its second step: all first steps are then in the run's history.
-            var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
-            while (!Enumerable.Range(1, Branches).All(b => WorkerLog.Read(log).Contains($"begin b{b}s2")))
-            {
-                Assert.False(first.HasExited, $"Worker 1 exited on its own:{Environment.NewLine}{first.Output}");
-                Assert.True(DateTime.UtcNow < deadline, $"The branches did not reach their second step within 30 s. Log: {string.Join(" | ", WorkerLog.Read(log))}");
-                await Task.Delay(20);
-            }
-            first.KillHard();
-            var atKill = WorkerLog.Read(log);
-            output.WriteLine($"{clock.Elapsed.TotalSeconds:0.0} s: worker killed; log: {string.Join(" | ", atKill)}");
+        var result = await scenario.Runs.WaitForResultAsync(runId, TimeSpan.FromSeconds(60));
+        var lines = scenario.ReadLog();
+        output.WriteLine($"run {result.Status}; log: {string.Join(" | ", lines)}");
 
-            second = await TestWorkerProcess.StartAsync(azurite.ConnectionString, hub, "stable-parallel", log, TimeSpan.FromSeconds(30));
-            var result = await runs.WaitForResultAsync(runId, TimeSpan.FromSeconds(60));
-            var lines = WorkerLog.Read(log);
-            output.WriteLine($"{clock.Elapsed.TotalSeconds:0.0} s: run {result.Status}; log: {string.Join(" | ", lines)}");
+        Assert.Equal(RunStatus.Completed, result.Status);
+        var outputs = Assert.IsType<JsonObject>(result.Output);
+        for (var b = 1; b <= Branches; b++)
+            Assert.Equal($"x+b{b}s1+b{b}s2+b{b}s3", outputs[$"b{b}"]!.GetValue<string>());
 
-            Assert.Equal(RunStatus.Completed, result.Status);
-            var outputs = Assert.IsType<JsonObject>(result.Output);
-            for (var b = 1; b <= Branches; b++)
-                Assert.Equal($"x+b{b}s1+b{b}s2+b{b}s3", outputs[$"b{b}"]!.GetValue<string>());
-
-            var executions = Enumerable.Range(1, Branches).SelectMany(b => Enumerable.Range(1, 3).Select(s => $"b{b}s{s}"))
-                .ToDictionary(step => step, step => lines.Count(l => l == $"begin {step}"));
-            // Recorded before the kill: every branch's first step. Never run again.
-            for (var b = 1; b <= Branches; b++) Assert.Equal(1, executions[$"b{b}s1"]);
-            // At most the steps in flight at the kill (one per branch) ran twice.
-            var inFlight = atKill.Count(l => l.StartsWith("begin ", StringComparison.Ordinal)) - atKill.Count(l => l.StartsWith("end ", StringComparison.Ordinal));
-            Assert.All(executions, e => Assert.InRange(e.Value, 1, 2));
-            Assert.True(executions.Count(e => e.Value == 2) <= Math.Max(inFlight, Branches),
-                "More steps ran twice than were in flight: " + string.Join(", ", executions.Select(e => $"{e.Key}={e.Value}")));
-        }
-        finally
-        {
-            first?.Dispose();
-            second?.Dispose();
-            service.Dispose();
-            File.Delete(log);
-        }
+        var executions = Enumerable.Range(1, Branches).SelectMany(b => Enumerable.Range(1, 3).Select(s => $"b{b}s{s}"))
+            .ToDictionary(step => step, step => lines.Count(l => l == $"begin {step}"));
+        // Recorded before the kill: every branch's first step. Never run again.
+        for (var b = 1; b <= Branches; b++) Assert.Equal(1, executions[$"b{b}s1"]);
+        // At most the steps in flight at the kill (one per branch) ran twice.
+        var inFlight = atKill.Count(l => l.StartsWith("begin ", StringComparison.Ordinal)) - atKill.Count(l => l.StartsWith("end ", StringComparison.Ordinal));
+        Assert.All(executions, e => Assert.InRange(e.Value, 1, 2));
+        Assert.True(executions.Count(e => e.Value == 2) <= Math.Max(inFlight, Branches),
+            "More steps ran twice than were in flight: " + string.Join(", ", executions.Select(e => $"{e.Key}={e.Value}")));
     }
 }

@@ -224,29 +224,24 @@ internal sealed partial class PipelineReader
     }
 
     /// <summary>An expression text (condition or mapper); parsed by the validator.</summary>
-    private string? Expression(Fields fields, string field, StepDefinition step, string path)
-    {
-        if (fields.Value(field) is not { } node) return null;
-        Map.SetLocation(step, field, Loc(node));
-        if (node is YScalar { Broken: false } scalar) return scalar.Value;
-        if (node is YMap)
-            Error(node, $"{field}: expected an expression, got a mapping. A template starting with '{{{{' must be quoted: {field}: \"{{{{ previous.category }}}}\"", path);
-        else if (node is not YScalar { Broken: true })
-            Error(node, $"{field}: expected an expression, got {YamlValues.Describe(node)}", path);
-        Map.MarkReported(step, field);
-        return null;
-    }
+    private string? Expression(Fields fields, string field, StepDefinition step, string path) =>
+        ScalarText(fields, field, step, path, "an expression", "previous.category");
 
     /// <summary>A template text such as <c>message</c>; parsed by the validator.</summary>
-    private string? TemplateText(Fields fields, string field, StepDefinition step, string path)
+    private string? TemplateText(Fields fields, string field, StepDefinition step, string path) =>
+        ScalarText(fields, field, step, path, "a template text", "previous");
+
+    /// <summary>A text field holding an expression or a template; a mapping is most likely an unquoted <c>{{ }}</c>.</summary>
+    private string? ScalarText(Fields fields, string field, StepDefinition step, string path, string expected, string example)
     {
         if (fields.Value(field) is not { } node) return null;
         Map.SetLocation(step, field, Loc(node));
         if (node is YScalar { Broken: false } scalar) return scalar.Value;
         if (node is YMap)
-            Error(node, $"{field}: expected a template text, got a mapping. A template starting with '{{{{' must be quoted: {field}: \"{{{{ previous }}}}\"", path);
+            Error(node, $"{field}: expected {expected}, got a mapping. A template starting with '{{{{' must be quoted: {field}: \"{{{{ {example} }}}}\"", path);
         else if (node is not YScalar { Broken: true })
-            Error(node, $"{field}: expected a template text, got {YamlValues.Describe(node)}", path);
+            Error(node, $"{field}: expected {expected}, got {YamlValues.Describe(node)}", path);
+        Map.MarkReported(step, field);
         return null;
     }
 
