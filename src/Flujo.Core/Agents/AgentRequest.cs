@@ -14,6 +14,15 @@ public sealed class AgentRequest
     /// <summary>Feedback of the previous failed attempt of this step, if any.</summary>
     public string? Feedback { get; init; }
 
+    /// <summary>
+    /// The input after prompt processors, without the feedback appended: what a conversational agent sends as the user
+    /// message before adding <see cref="PreviousOutput"/> and <see cref="Feedback"/> as further turns.
+    /// </summary>
+    public JsonNode? BaseInput { get; init; }
+
+    /// <summary>On a retry after a plugin or output-schema failure: the reply the feedback is about (SEMANTICS §11).</summary>
+    public JsonNode? PreviousOutput { get; init; }
+
     /// <summary>1-based attempt number.</summary>
     public int Attempt { get; init; } = 1;
 

@@ -19,6 +19,9 @@ public sealed class AgentResponse
     public TokenUsage Tokens { get; init; } = TokenUsage.Zero;
     public decimal CostUsd { get; init; }
 
+    /// <summary>What the agent wants recorded in the step's metadata (model, tool calls, pricing notes).</summary>
+    public JsonObject? Metadata { get; init; }
+
     public static AgentResponse Text(string text, TokenUsage? tokens = null, decimal costUsd = 0) =>
         new(JsonValue.Create(text), tokens, costUsd);
 }

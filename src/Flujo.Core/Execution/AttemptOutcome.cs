@@ -23,12 +23,22 @@ public sealed class AttemptOutcome
     public TokenUsage Tokens { get; init; } = TokenUsage.Zero;
     public decimal CostUsd { get; init; }
 
+    /// <summary>Set when the agent failed in a way retries cannot heal (400, 401, 403, 404): the step goes to its fallback.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)]
+    public bool CannotHeal { get; init; }
+
+    /// <summary>The provider's Retry-After: the next attempt waits at least this long (on a durable timer).</summary>
+    public TimeSpan? RetryAfter { get; init; }
+
+    /// <summary>What the agent recorded for the step's metadata (model, tool calls, pricing notes).</summary>
+    public JsonObject? Metadata { get; init; }
+
     [JsonIgnore]
     public bool Succeeded => Status == AttemptStatus.Succeeded;
 
     /// <summary>Agent errors, timeouts, output processor errors and plugin failures are retried.</summary>
     [JsonIgnore]
-    public bool IsRetryable => Status is AttemptStatus.AgentFailed or AttemptStatus.OutputProcessorFailed or AttemptStatus.PluginFailed;
+    public bool IsRetryable => !CannotHeal && Status is AttemptStatus.AgentFailed or AttemptStatus.OutputProcessorFailed or AttemptStatus.PluginFailed;
 
     /// <summary>A prompt processor failure never falls back; every other failure may.</summary>
     [JsonIgnore]

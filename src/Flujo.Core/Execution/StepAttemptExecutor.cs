@@ -50,6 +50,32 @@ public sealed class StepAttemptExecutor
         {
             response = await InvokeAgentAsync(step, request, input, context, cancellationToken);
         }
+        catch (AgentOutputException ex) when (!cancellationToken.IsCancellationRequested)
+        {
+            // The model answered, but not in the shape asked for: like a plugin failure, retried with the feedback.
+            return new AttemptOutcome
+            {
+                Status = AttemptStatus.PluginFailed,
+                Output = ex.Reply,
+                Feedback = $"Output did not match the schema: {ex.Feedback}",
+                RetryFeedback = ex.Feedback,
+                Tokens = ex.Tokens,
+                CostUsd = ex.CostUsd,
+                Metadata = ex.Metadata,
+            };
+        }
+        catch (AgentCallException ex) when (!cancellationToken.IsCancellationRequested)
+        {
+            _logger.LogDebug(ex, "Step {Step} attempt {Attempt}: agent call failed (transient: {Transient})", step.Name, request.Attempt, ex.Transient);
+            var type = ex.InnerException?.GetType().Name ?? nameof(AgentCallException);
+            return new AttemptOutcome
+            {
+                Status = AttemptStatus.AgentFailed,
+                Feedback = $"Agent execution failed with {type}: {ex.Message}",
+                CannotHeal = !ex.Transient,
+                RetryAfter = ex.RetryAfter,
+            };
+        }
         catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
         {
             _logger.LogDebug(ex, "Step {Step} attempt {Attempt}: agent failed", step.Name, request.Attempt);
@@ -59,6 +85,7 @@ public sealed class StepAttemptExecutor
         var tokens = response.Tokens;
         var cost = response.CostUsd;
         var output = response.Output;
+        var metadata = response.Metadata;
 
         // 3. Output processors.
         try
@@ -67,7 +94,7 @@ public sealed class StepAttemptExecutor
         }
         catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
         {
-            return Fail(AttemptStatus.OutputProcessorFailed, $"Processor failed: {ex.Message}", output, tokens, cost);
+            return Fail(AttemptStatus.OutputProcessorFailed, $"Processor failed: {ex.Message}", output, tokens, cost, metadata);
         }
 
         // 4. Plugins, highest priority first; the first failure ends the attempt and feeds the retry.
@@ -103,6 +130,7 @@ public sealed class StepAttemptExecutor
                     RetryFeedback = feedback,
                     Tokens = tokens,
                     CostUsd = cost,
+                    Metadata = metadata,
                 };
             }
 
@@ -135,9 +163,9 @@ public sealed class StepAttemptExecutor
         }
 
         if (problems.Count > 0)
-            return Fail(AttemptStatus.ValidationFailed, $"Validation failed: {string.Join("; ", problems)}", output, tokens, cost);
+            return Fail(AttemptStatus.ValidationFailed, $"Validation failed: {string.Join("; ", problems)}", output, tokens, cost, metadata);
 
-        return new AttemptOutcome { Status = AttemptStatus.Succeeded, Output = output, Tokens = tokens, CostUsd = cost };
+        return new AttemptOutcome { Status = AttemptStatus.Succeeded, Output = output, Tokens = tokens, CostUsd = cost, Metadata = metadata };
     }
 
     private async Task<AgentResponse> InvokeAgentAsync(AgentStepDefinition step, StepAttemptRequest request, JsonNode? input, JsonObject context, CancellationToken cancellationToken)
@@ -148,7 +176,9 @@ public sealed class StepAttemptExecutor
         var agentRequest = new AgentRequest
         {
             Input = WithFeedback(input, request.Feedback),
+            BaseInput = FlujoJson.Clone(input),
             Feedback = request.Feedback,
+            PreviousOutput = string.IsNullOrEmpty(request.Feedback) ? null : FlujoJson.Clone(request.PreviousOutput),
             Attempt = request.Attempt,
             StepName = step.Name,
             Parameters = (JsonObject)step.Agent.Parameters.DeepClone(),
@@ -214,6 +244,6 @@ public sealed class StepAttemptExecutor
         return value;
     }
 
-    private static AttemptOutcome Fail(AttemptStatus status, string feedback, JsonNode? output, TokenUsage? tokens = null, decimal cost = 0) =>
-        new() { Status = status, Feedback = feedback, Output = output, Tokens = tokens ?? TokenUsage.Zero, CostUsd = cost };
+    private static AttemptOutcome Fail(AttemptStatus status, string feedback, JsonNode? output, TokenUsage? tokens = null, decimal cost = 0, JsonObject? metadata = null) =>
+        new() { Status = status, Feedback = feedback, Output = output, Tokens = tokens ?? TokenUsage.Zero, CostUsd = cost, Metadata = metadata };
 }

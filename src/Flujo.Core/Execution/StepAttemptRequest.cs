@@ -22,5 +22,8 @@ public sealed class StepAttemptRequest
     /// <summary>Plugin feedback from the previous attempt, fed into this attempt's input.</summary>
     public string? Feedback { get; init; }
 
+    /// <summary>The previous attempt's output when <see cref="Feedback"/> is about it (the reply a model corrects).</summary>
+    public JsonNode? PreviousOutput { get; init; }
+
     public JsonObject Context { get; init; } = new();
 }

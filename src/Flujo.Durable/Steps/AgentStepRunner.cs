@@ -28,7 +28,9 @@ public sealed class AgentStepRunner : IStepRunner
         {
             if (attempt > 1)
             {
+                // A provider's Retry-After is honoured on a durable timer, never by sleeping in the activity (SEMANTICS §11).
                 var delay = step.Retry.DelayBeforeRetry(attempt - 1);
+                if (last?.RetryAfter is { } retryAfter && retryAfter > delay) delay = retryAfter;
                 if (delay > TimeSpan.Zero) await execution.Orchestration.CreateTimer(delay, CancellationToken.None);
             }
 
@@ -40,6 +42,7 @@ public sealed class AgentStepRunner : IStepRunner
                 Input = input,
                 Attempt = attempt,
                 Feedback = feedback,
+                PreviousOutput = feedback is null ? null : last?.Output,
                 Context = execution.Run.Context,
             });
             attempts = attempt;
@@ -65,6 +68,8 @@ public sealed class AgentStepRunner : IStepRunner
             FinishedAt = execution.Now,
         };
         result.LatencyMs = (long)(result.FinishedAt - result.StartedAt).TotalMilliseconds;
+        if (last.Metadata is { } agentMetadata)
+            foreach (var (key, value) in agentMetadata) result.Metadata[key] = value?.DeepClone();
 
         if (last.Status == AttemptStatus.ValidationFailed && step.Validation == ValidationMode.NonStrict)
         {
