@@ -9,7 +9,8 @@ namespace Flujo.Agents.Chat;
 /// Turns what a model call throws into <see cref="AgentCallException"/> (SEMANTICS §11): 408, 409, 429, 5xx, network
 /// failures and timeouts are transient (retried as attempts after at least the provider's Retry-After, on a durable
 /// timer); 400, 401, 403, 404 and other 4xx cannot heal (no more retries; the fallback runs). Messages give the status
-/// and the provider's own error message, never a key.
+/// and the provider's own error message, never a key. A body that is not a chat completion (a proxy's page, a cut-off
+/// reply) is transient too.
 /// </summary>
 internal static class ChatErrors
 {
@@ -24,6 +25,8 @@ internal static class ChatErrors
             new AgentCallException($"The call to model '{model}' failed: {http.Message}", transient: true, innerException: http),
         OperationCanceledException canceled when !cancellationToken.IsCancellationRequested =>
             new AgentCallException($"The call to model '{model}' timed out.", transient: true, innerException: canceled),
+        JsonException json =>
+            new AgentCallException($"Model '{model}' returned a response that is not a valid chat completion: {json.Message}", transient: true, innerException: json),
         TimeoutException timeout =>
             new AgentCallException($"The call to model '{model}' timed out.", transient: true, innerException: timeout),
         _ => null,
