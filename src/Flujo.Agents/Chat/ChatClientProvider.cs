@@ -72,6 +72,7 @@ public sealed class ChatClientProvider : IChatClientProvider
             .AsBuilder()
             .UseFunctionInvocation(_loggerFactory)
             .UseOpenTelemetry(_loggerFactory, TelemetrySourceName)
+            .Use(inner => new SecretRedactingChatClient(inner, options.ApiKey))
             .Build(_services);
     }
 

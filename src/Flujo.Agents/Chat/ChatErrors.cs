@@ -12,7 +12,7 @@ namespace Flujo.Agents.Chat;
 /// and the provider's own error message, never a key. A body that is not a chat completion (a proxy's page, a cut-off
 /// reply) is transient too.
 /// </summary>
-internal static class ChatErrors
+internal static partial class ChatErrors
 {
     /// <summary>The mapped exception, or null when <paramref name="exception"/> is not a call failure (let it through).</summary>
     public static AgentCallException? Map(Exception exception, string model, CancellationToken cancellationToken, DateTimeOffset now) => exception switch
@@ -37,7 +37,7 @@ internal static class ChatErrors
         var status = exception.Status;
         var response = exception.GetRawResponse();
         var reason = Enum.IsDefined(typeof(HttpStatusCode), status) ? ((HttpStatusCode)status).ToString() : null;
-        var detail = ProviderMessage(response?.Content?.ToString()) ?? FirstLine(exception.Message);
+        var detail = Redact(ProviderMessage(response?.Content?.ToString()) ?? FirstLine(exception.Message));
         var transient = status is 408 or 409 or 429 or >= 500;
         var hint = status switch
         {
@@ -48,7 +48,8 @@ internal static class ChatErrors
         var message = $"Model '{model}' call failed with HTTP {status}{(reason is null ? "" : $" ({reason})")}: {detail}{hint}";
         TimeSpan? retryAfter = null;
         if (transient && response is not null) retryAfter = RetryAfter(response.Headers, now);
-        return new AgentCallException(message, transient, retryAfter, exception);
+        // The inner exception is logged with the failure: its message (the raw body) must not carry a key either.
+        return new AgentCallException(message, transient, retryAfter, SecretRedactingChatClient.Redacted(exception, null) ?? exception);
     }
 
     /// <summary>Retry-After in seconds or as an HTTP date; <c>retry-after-ms</c> (OpenAI, Azure) when given.</summary>
@@ -86,6 +87,16 @@ internal static class ChatErrors
         var text = body.Trim();
         return text.Length <= 300 ? text : text[..297] + "...";
     }
+
+    /// <summary>Some providers echo (part of) the key in a 401 message: anything shaped like an OpenAI key is masked.</summary>
+    internal static string Redact(string message, string? secret = null)
+    {
+        if (!string.IsNullOrEmpty(secret) && secret.Length >= 8) message = message.Replace(secret, "***", StringComparison.Ordinal);
+        return KeyPattern().Replace(message, "sk-***");
+    }
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"\bsk-[A-Za-z0-9_\-\*\.]{4,}")]
+    private static partial System.Text.RegularExpressions.Regex KeyPattern();
 
     private static string Inner(Exception exception) => exception.InnerException?.Message ?? FirstLine(exception.Message);
 
