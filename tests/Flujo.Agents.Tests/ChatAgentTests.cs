@@ -263,6 +263,32 @@ public sealed class ChatAgentTests
     }
 
     [Fact]
+    public async Task CachedChatStep_SecondRunCallsNoModel_AndCostsNothing()
+    {
+        await using var harness = await ChatHarness.StartAsync();
+        harness.Reply(ScriptedReply.Text("cached answer", promptTokens: 1000, completionTokens: 100));
+        const string Yaml = """
+            name: cached
+            steps:
+              - name: answer
+                cache: { enabled: true }
+                agent: { name: chat, params: { instructions: "Be brief." } }
+            """;
+
+        var first = await harness.RunAsync(Yaml, JsonValue.Create("same question"));
+        var second = await harness.RunAsync(Yaml, JsonValue.Create("same question"));
+
+        Assert.Equal("cached answer", first.Output.Text());
+        Assert.Equal("cached answer", second.Output.Text());
+        Assert.Single(harness.Server.Requests);
+        var hit = second.OnlyStep();
+        Assert.Equal("true", hit.Meta("cache_hit"));
+        Assert.Equal(0m, hit.CostUsd);
+        Assert.Equal(first.OnlyStep().CostUsd, hit.Metadata["cached_cost_usd"]!.GetValue<decimal>());
+        Assert.Equal((1000 * 0.15m + 100 * 0.60m) / 1_000_000m, first.OnlyStep().CostUsd);
+    }
+
+    [Fact]
     public async Task UnknownParameter_FailsAtOnceWithoutCallingTheModel()
     {
         await using var harness = await ChatHarness.StartAsync();
