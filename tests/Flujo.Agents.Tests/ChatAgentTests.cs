@@ -229,6 +229,8 @@ public sealed class ChatAgentTests
         Assert.Equal(fallbackCost, step.Metadata["fallback_cost_usd"]!.GetValue<decimal>());
         Assert.Equal("220", step.Meta("primary_tokens"));
         Assert.Equal("55", step.Meta("fallback_tokens"));
+        // The model that produced the output is the fallback's.
+        Assert.Equal("gpt-4o", step.Meta("model"));
 
         var requests = harness.Server.Requests;
         Assert.Equal(["gpt-4o-mini", "gpt-4o-mini", "gpt-4o"], requests.Select(r => r.Body["model"]!.GetValue<string>()));

@@ -214,8 +214,9 @@ public sealed class StepExecution
             [MetadataKeys.FallbackTokens] = fallback.Tokens.Total,
             [MetadataKeys.FallbackChain] = FallbackChain(fallback),
         };
+        // What the fallback's own agent recorded (its model, tool calls, a cache hit) describes the output the step now has.
         foreach (var (key, value) in fallback.Metadata)
-            if (!metadata.ContainsKey(key) && key.StartsWith("cache", StringComparison.Ordinal)) metadata[key] = value?.DeepClone();
+            if (!metadata.ContainsKey(key)) metadata[key] = value?.DeepClone();
 
         var combined = new StepResult
         {
