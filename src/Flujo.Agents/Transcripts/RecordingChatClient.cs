@@ -9,6 +9,7 @@ public sealed class RecordingChatClient : DelegatingChatClient
     private readonly TranscriptRecorder _recorder;
     private readonly string? _connection;
     private readonly string? _model;
+    private readonly string? _clientModel;
 
     /// <param name="connection">The connection the step named (null: default), part of the recorded request.</param>
     /// <param name="model">The model the step named (null: the connection's default), part of the recorded request.</param>
@@ -18,6 +19,7 @@ public sealed class RecordingChatClient : DelegatingChatClient
         _recorder = recorder ?? throw new ArgumentNullException(nameof(recorder));
         _connection = connection;
         _model = model;
+        _clientModel = innerClient.GetService<ChatClientMetadata>()?.DefaultModelId;
     }
 
     public override async Task<ChatResponse> GetResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default)
@@ -26,7 +28,7 @@ public sealed class RecordingChatClient : DelegatingChatClient
         // The request as it was asked: the inner client (function calling, say) may add to the list.
         var request = TranscriptRequest.Create(_connection, _model, list, options);
         var response = await base.GetResponseAsync(list, options, cancellationToken).ConfigureAwait(false);
-        _recorder.Add(request, response);
+        _recorder.Add(request, response, _clientModel);
         return response;
     }
 
@@ -40,7 +42,7 @@ public sealed class RecordingChatClient : DelegatingChatClient
             updates.Add(update);
             yield return update;
         }
-        _recorder.Add(request, updates.ToChatResponse());
+        _recorder.Add(request, updates.ToChatResponse(), _clientModel);
     }
 
     /// <summary>The inner client belongs to the provider that gave it, not to this decorator.</summary>

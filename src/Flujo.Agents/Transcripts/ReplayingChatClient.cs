@@ -19,7 +19,7 @@ public sealed class ReplayingChatClient : IChatClient
         _player = player ?? throw new ArgumentNullException(nameof(player));
         _connection = connection;
         _model = model;
-        _metadata = new ChatClientMetadata("flujo-transcript", defaultModelId: model);
+        _metadata = new ChatClientMetadata("flujo-transcript", defaultModelId: player.ClientModel(connection, model));
     }
 
     public Task<ChatResponse> GetResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default)

@@ -8,11 +8,13 @@ namespace Flujo.Agents.Transcripts;
 /// The transcript file: readable, versioned JSON with one entry per model request, in the order the replies arrived.
 /// <code>
 /// { "format": "flujo-transcript", "version": 1,
-///   "entries": [ { "request": { "connection", "model", "messages", "options" }, "response": { "messages", "usage", ... } } ] }
+///   "entries": [ { "request": { "connection", "model", "messages", "options" }, "clientModel": "...",
+///                  "response": { "messages", "usage", ... } } ] }
 /// </code>
 /// The request is the canonical form of <see cref="TranscriptRequest"/>; the response is the <see cref="ChatResponse"/> as
 /// Microsoft.Extensions.AI serializes it (<see cref="AIJsonUtilities.DefaultOptions"/>), with its usage. Nothing of the
-/// transport is written: no endpoint, key or header.
+/// transport is written: no endpoint, key or header. <c>clientModel</c> is the connection's default model when the step named
+/// none (what the client reported), so a replay prices the call as the recording did; it is not part of the match.
 /// </summary>
 public static class TranscriptFile
 {
@@ -57,7 +59,7 @@ public static class TranscriptFile
             {
                 throw new InvalidDataException($"Entry {i} of the transcript file '{path}' has a response that is not a chat response: {ex.Message}", ex);
             }
-            result.Add(new TranscriptEntry((JsonObject)request.DeepClone(), reply));
+            result.Add(new TranscriptEntry((JsonObject)request.DeepClone(), reply, (string?)entry["clientModel"]));
         }
         return result;
     }
@@ -69,7 +71,10 @@ public static class TranscriptFile
         foreach (var entry in entries)
         {
             var response = JsonSerializer.SerializeToNode(entry.Response, AIJsonUtilities.DefaultOptions.GetTypeInfo(typeof(ChatResponse)));
-            array.Add(new JsonObject { ["request"] = entry.Request.DeepClone(), ["response"] = response });
+            var node = new JsonObject { ["request"] = entry.Request.DeepClone() };
+            if (entry.ClientModel is not null) node["clientModel"] = entry.ClientModel;
+            node["response"] = response;
+            array.Add(node);
         }
         var root = new JsonObject { ["format"] = Format, ["version"] = Version, ["entries"] = array };
         var full = Path.GetFullPath(path);
@@ -81,4 +86,5 @@ public static class TranscriptFile
 }
 
 /// <summary>One recorded model call: the canonical request (<see cref="TranscriptRequest"/>) and the reply with its usage.</summary>
-public sealed record TranscriptEntry(JsonObject Request, ChatResponse Response);
+/// <param name="ClientModel">The default model the recording client reported (its <see cref="ChatClientMetadata"/>), if any.</param>
+public sealed record TranscriptEntry(JsonObject Request, ChatResponse Response, string? ClientModel = null);

@@ -13,6 +13,7 @@ public sealed class TranscriptPlayer
 {
     private readonly Dictionary<string, Replies> _byKey = new(StringComparer.Ordinal);
     private readonly List<JsonObject> _requests = [];
+    private readonly Dictionary<(string Connection, string? Model), string> _clientModels = [];
 
     public TranscriptPlayer(string path, IReadOnlyList<TranscriptEntry> entries)
     {
@@ -23,6 +24,8 @@ public sealed class TranscriptPlayer
             if (!_byKey.TryGetValue(key, out var replies)) _byKey[key] = replies = new Replies();
             replies.Responses.Add(entry.Response);
             _requests.Add(entry.Request);
+            if (entry.ClientModel is not null)
+                _clientModels.TryAdd(((string?)entry.Request["connection"] ?? "default", (string?)entry.Request["model"]), entry.ClientModel);
         }
     }
 
@@ -30,6 +33,9 @@ public sealed class TranscriptPlayer
     public static TranscriptPlayer Load(string path) => new(path, TranscriptFile.Read(path));
 
     public string Path { get; }
+
+    /// <summary>The default model the recording client reported for this connection and step model (null: not recorded).</summary>
+    public string? ClientModel(string? connection, string? model) => _clientModels.GetValueOrDefault((connection ?? "default", model)) ?? model;
 
     /// <summary>The recorded reply to <paramref name="request"/> (a copy: callers may change it).</summary>
     /// <exception cref="AgentCallException">The request is not in the transcript (not transient: retrying cannot help).</exception>

@@ -27,11 +27,11 @@ public sealed class TranscriptRecorder : IDisposable, IAsyncDisposable
         get { lock (_gate) return _entries.Count; }
     }
 
-    public void Add(JsonObject request, ChatResponse response)
+    public void Add(JsonObject request, ChatResponse response, string? clientModel = null)
     {
         ArgumentNullException.ThrowIfNull(request);
         ArgumentNullException.ThrowIfNull(response);
-        lock (_gate) _entries.Add(new TranscriptEntry(request, response));
+        lock (_gate) _entries.Add(new TranscriptEntry(request, response, clientModel));
     }
 
     /// <summary>Writes every call recorded so far to <see cref="Path"/>.</summary>

@@ -53,6 +53,8 @@ public sealed class TranscriptRecordReplayTests : IDisposable
         for (var i = 0; i < 4; i++) texts.Add((await replayed.GetResponseAsync([new ChatMessage(ChatRole.User, "same")])).Text);
 
         Assert.Equal(["reply 1 to: same", "reply 2 to: same", "reply 3 to: same", "reply 3 to: same"], texts);
+        // The step named no model: the replaying client reports the connection's default model the recording saw, for pricing.
+        Assert.Equal("scripted-default", replayed.GetService<ChatClientMetadata>()?.DefaultModelId);
     }
 
     [Fact]
