@@ -22,6 +22,7 @@ internal static class CliServices
         var services = new ServiceCollection();
         services.AddSingleton<IConfiguration>(configuration);
         services.AddFlujo();
+        services.AddFlujoChat(configuration);
         if (transcript is { } t) services.AddFlujoTranscript(t.Mode, t.Path);
         return services;
     }
