@@ -85,6 +85,21 @@ public sealed class TranscriptRunTests : IDisposable
     }
 
     [Fact]
+    public async Task Run_ChatSampleWithoutConnectionOrTranscript_CompletesOnItsBuiltInFallbacksNamingTheMissingConnection()
+    {
+        var cli = await _folder.FlujoAsync("run", Repo.Sample("llm-triage.yaml"), "--json");
+
+        Assert.True(cli.ExitCode == ExitCodes.Success, cli.ToString());
+        var (result, _) = ResultJson.Parse(cli);
+        Assert.Equal(RunStatus.Completed, result.Status);
+        var classify = result.StepHistory[0];
+        Assert.Equal("classify_by_keywords", (string?)classify.Metadata["fallback_step"]);
+        Assert.Contains("Connection 'default' is not configured", (string?)classify.Metadata["original_error"]);
+        Assert.Equal("draft_plain", (string?)result.StepHistory[2].Metadata["fallback_step"]);
+        Assert.Contains("billing question", (string?)result.Output);
+    }
+
+    [Fact]
     public async Task Run_RecordAndReplayTogether_ExitsTwoSayingTheyExcludeEachOther()
     {
         var cli = await _folder.FlujoAsync("run", Repo.Sample("llm-triage.yaml"), "--record", "a.json", "--replay", "b.json");
