@@ -55,7 +55,7 @@ public sealed class ChatClientProvider : IChatClientProvider
         if (!section.Exists())
             throw new InvalidOperationException(
                 $"Connection '{name}' is not configured: set {ChatConnectionOptions.SectionName}:{name}:Endpoint, :ApiKey and :Model "
-                + $"(environment variables Flujo__Connections__{name}__Endpoint, __ApiKey, __Model).");
+                + $"(environment variables Flujo__Connections__{name}__Endpoint, Flujo__Connections__{name}__ApiKey, Flujo__Connections__{name}__Model).");
         var options = section.Get<ChatConnectionOptions>() ?? new ChatConnectionOptions();
         var provider = (options.Provider ?? ChatConnectionOptions.OpenAIProvider).Trim().ToLowerInvariant();
         if (provider is not (ChatConnectionOptions.OpenAIProvider or ChatConnectionOptions.AzureOpenAIProvider))
@@ -72,6 +72,7 @@ public sealed class ChatClientProvider : IChatClientProvider
             .AsBuilder()
             .UseFunctionInvocation(_loggerFactory)
             .UseOpenTelemetry(_loggerFactory, TelemetrySourceName)
+            .Use(inner => new SecretRedactingChatClient(inner, options.ApiKey))
             .Build(_services);
     }
 

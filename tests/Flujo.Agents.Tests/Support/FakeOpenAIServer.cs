@@ -1,0 +1,119 @@
+using System.Collections.Concurrent;
+using System.Net;
+using System.Text.Json.Nodes;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace Flujo.Agents.Tests.Support;
+
+/// <summary>
+/// An OpenAI-compatible server on 127.0.0.1 that a test scripts: <c>POST /v1/chat/completions</c> answers with the
+/// queued replies in order (a 500 saying so when none is left) and records every request.
+/// </summary>
+public sealed class FakeOpenAIServer : IAsyncDisposable
+{
+    private readonly WebApplication _app;
+    private readonly ConcurrentQueue<ScriptedReply> _replies = new();
+    private readonly ConcurrentQueue<RecordedRequest> _requests = new();
+
+    private FakeOpenAIServer(WebApplication app) => _app = app;
+
+    /// <summary>The base URL of the OpenAI API, e.g. <c>http://127.0.0.1:port/v1</c>.</summary>
+    public string BaseUrl { get; private set; } = "";
+
+    public IReadOnlyList<RecordedRequest> Requests => [.. _requests];
+
+    public static async Task<FakeOpenAIServer> StartAsync()
+    {
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.Logging.ClearProviders();
+        builder.WebHost.UseKestrel(o => o.Listen(IPAddress.Loopback, 0));
+        var app = builder.Build();
+        var server = new FakeOpenAIServer(app);
+        app.MapPost("/v1/chat/completions", server.HandleAsync);
+        await app.StartAsync();
+        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        server.BaseUrl = address.TrimEnd('/') + "/v1";
+        return server;
+    }
+
+    /// <summary>Queues replies, answered in order.</summary>
+    public FakeOpenAIServer Enqueue(params ScriptedReply[] replies)
+    {
+        foreach (var reply in replies) _replies.Enqueue(reply);
+        return this;
+    }
+
+    private async Task HandleAsync(HttpContext context)
+    {
+        var body = await new StreamReader(context.Request.Body).ReadToEndAsync();
+        _requests.Enqueue(new RecordedRequest(
+            (JsonObject)JsonNode.Parse(body)!, DateTimeOffset.UtcNow, context.Request.Headers.Authorization.ToString()));
+
+        if (!_replies.TryDequeue(out var reply))
+            reply = ScriptedReply.Error(500, "the test scripted no reply for this request");
+        if (reply.Delay > TimeSpan.Zero)
+        {
+            try
+            {
+                await Task.Delay(reply.Delay, context.RequestAborted);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+        }
+
+        context.Response.StatusCode = reply.Status;
+        context.Response.ContentType = "application/json";
+        foreach (var (name, value) in reply.Headers ?? new Dictionary<string, string>()) context.Response.Headers[name] = value;
+        var text = reply.Body;
+        if (reply.Status == 200 && JsonNode.Parse(TryJson(text) ?? "null") is JsonObject completion && completion["model"] is null && completion.ContainsKey("model"))
+        {
+            completion["model"] = _requests.Last().Body["model"]?.DeepClone();
+            text = completion.ToJsonString();
+        }
+        await context.Response.WriteAsync(text);
+    }
+
+    private static string? TryJson(string text)
+    {
+        try
+        {
+            JsonNode.Parse(text);
+            return text;
+        }
+        catch (System.Text.Json.JsonException)
+        {
+            return null;
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _app.StopAsync();
+        await _app.DisposeAsync();
+    }
+}
+
+/// <summary>A request as the server received it.</summary>
+public sealed record RecordedRequest(JsonObject Body, DateTimeOffset ReceivedAt, string Authorization)
+{
+    public JsonArray Messages => (JsonArray)Body["messages"]!;
+
+    /// <summary>(role, content text) of each message.</summary>
+    public IReadOnlyList<(string Role, string? Content)> Turns =>
+        [.. Messages.Select(m => (m!["role"]!.GetValue<string>(), m["content"] is JsonValue v ? v.GetValue<string>() : ContentText(m["content"])))];
+
+    private static string? ContentText(JsonNode? content) => content switch
+    {
+        JsonArray parts => string.Concat(parts.Select(p => p?["text"]?.GetValue<string>())),
+        null => null,
+        _ => content.ToJsonString(),
+    };
+}
