@@ -45,7 +45,8 @@ public sealed class ChatAgentTests
         var request = Assert.Single(harness.Server.Requests);
         Assert.Equal("gpt-4o-mini", request.Body["model"]!.GetValue<string>());
         Assert.Equal(0.2, request.Body["temperature"]!.GetValue<double>(), 3);
-        Assert.Equal(200, (request.Body["max_completion_tokens"] ?? request.Body["max_tokens"])!.GetValue<int>());
+        Assert.Equal(200, request.Body["max_completion_tokens"]!.GetValue<int>());
+        Assert.Equal("/v1/chat/completions", request.Path);
         Assert.Equal(
             [("system", "Answer beginners in one line. The question is about Question: tea."), ("user", "Question: tea")],
             request.Turns);
@@ -75,6 +76,32 @@ public sealed class ChatAgentTests
         Assert.Equal("other", result.OnlyStep().Meta("connection"));
         Assert.Equal(0m, result.OnlyStep().CostUsd);
         Assert.Null(result.OnlyStep().Meta("pricing"));
+    }
+
+    [Fact]
+    public async Task AzureOpenAIConnection_UsesTheV1PathAndDeployment_PricedByTheModelTheResponseNames()
+    {
+        await using var harness = await ChatHarness.StartAsync();
+        harness.Settings["Flujo:Connections:azure:Provider"] = "azure-openai";
+        harness.Settings["Flujo:Connections:azure:Endpoint"] = harness.Server.Root;
+        harness.Settings["Flujo:Connections:azure:ApiKey"] = "azure-key-0123456789";
+        harness.Settings["Flujo:Connections:azure:Model"] = "gpt-4o-prod";
+        harness.Reply(ScriptedReply.Text("hi", promptTokens: 100, completionTokens: 10, model: "gpt-4o-2024-11-20"));
+
+        var result = await harness.RunAsync("""
+            name: azure
+            steps:
+              - name: answer
+                agent: { name: chat, params: { connection: azure } }
+            """, JsonValue.Create("hello"));
+
+        Assert.Equal(RunStatus.Completed, result.Status);
+        var request = Assert.Single(harness.Server.Requests);
+        Assert.Equal("/openai/v1/chat/completions", request.Path);
+        Assert.Equal("gpt-4o-prod", request.Body["model"]!.GetValue<string>());
+        Assert.Equal("Bearer azure-key-0123456789", request.Authorization);
+        Assert.Equal((100 * 2.50m + 10 * 10m) / 1_000_000m, result.OnlyStep().CostUsd);
+        Assert.Equal("gpt-4o-2024-11-20", result.OnlyStep().Meta("model"));
     }
 
     [Fact]
@@ -233,6 +260,32 @@ public sealed class ChatAgentTests
         Assert.Equal(("assistant", "A long rambling answer"), retry[1]);
         Assert.StartsWith("Feedback on the previous attempt: ", retry[2].Content);
         Assert.Contains("10", retry[2].Content);
+    }
+
+    [Fact]
+    public async Task CachedChatStep_SecondRunCallsNoModel_AndCostsNothing()
+    {
+        await using var harness = await ChatHarness.StartAsync();
+        harness.Reply(ScriptedReply.Text("cached answer", promptTokens: 1000, completionTokens: 100));
+        const string Yaml = """
+            name: cached
+            steps:
+              - name: answer
+                cache: { enabled: true }
+                agent: { name: chat, params: { instructions: "Be brief." } }
+            """;
+
+        var first = await harness.RunAsync(Yaml, JsonValue.Create("same question"));
+        var second = await harness.RunAsync(Yaml, JsonValue.Create("same question"));
+
+        Assert.Equal("cached answer", first.Output.Text());
+        Assert.Equal("cached answer", second.Output.Text());
+        Assert.Single(harness.Server.Requests);
+        var hit = second.OnlyStep();
+        Assert.Equal("true", hit.Meta("cache_hit"));
+        Assert.Equal(0m, hit.CostUsd);
+        Assert.Equal(first.OnlyStep().CostUsd, hit.Metadata["cached_cost_usd"]!.GetValue<decimal>());
+        Assert.Equal((1000 * 0.15m + 100 * 0.60m) / 1_000_000m, first.OnlyStep().CostUsd);
     }
 
     [Fact]

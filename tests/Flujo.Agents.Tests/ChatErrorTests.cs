@@ -45,6 +45,28 @@ public sealed class ChatErrorTests
     }
 
     [Fact]
+    public async Task RateLimited_WithRetryAfterAsAnHttpDate_NextAttemptWaitsUntilThen()
+    {
+        await using var harness = await ChatHarness.StartAsync();
+        var until = DateTimeOffset.UtcNow.AddSeconds(3);
+        harness.Reply(ScriptedReply.Error(429, "slow down", retryAfter: until.ToString("R")), ScriptedReply.Text("ok"));
+
+        var result = await harness.RunAsync("""
+            name: rate-limited-date
+            steps:
+              - name: answer
+                maxRetries: 1
+                agent: chat
+            """, JsonValue.Create("hi"));
+
+        Assert.Equal(RunStatus.Completed, result.Status);
+        var requests = harness.Server.Requests;
+        Assert.Equal(2, requests.Count);
+        // HTTP dates have whole seconds: the retry comes no earlier than the date, truncated.
+        Assert.True(requests[1].ReceivedAt >= until.AddSeconds(-1), $"retry at {requests[1].ReceivedAt:O}, Retry-After {until:R}");
+    }
+
+    [Fact]
     public async Task ServerError_IsRetried_ThenSucceeds()
     {
         await using var harness = await ChatHarness.StartAsync();

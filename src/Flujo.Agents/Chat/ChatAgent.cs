@@ -32,6 +32,7 @@ public sealed partial class ChatAgent : IAgent
     private readonly string _name;
     private readonly Func<ChatParameters, IChatClient> _client;
     private readonly string[] _allowed;
+    private readonly bool _usesConnections;
     private readonly PriceTable _prices;
     private readonly IServiceProvider _services;
     private readonly ILogger _logger;
@@ -54,6 +55,7 @@ public sealed partial class ChatAgent : IAgent
         _name = name;
         _client = client;
         _allowed = allowed;
+        _usesConnections = allowed.Contains(ChatParameters.Connection);
         _prices = prices ?? throw new ArgumentNullException(nameof(prices));
         _services = services ?? throw new ArgumentNullException(nameof(services));
         _logger = logger ?? NullLogger.Instance;
@@ -96,7 +98,8 @@ public sealed partial class ChatAgent : IAgent
         }
 
         var requestedModel = parameters.ModelId ?? client.GetService<ChatClientMetadata>()?.DefaultModelId;
-        if (parameters.ModelId is not null && _allowed == ChatParameters.ForNamedClient) options.ModelId = parameters.ModelId;
+        // An application's own client takes the step's model per request; a configured connection has one client per model.
+        if (parameters.ModelId is not null && !_usesConnections) options.ModelId = parameters.ModelId;
         var model = requestedModel ?? "(default)";
 
         ChatResponse response;
@@ -110,7 +113,7 @@ public sealed partial class ChatAgent : IAgent
         }
 
         var metadata = new JsonObject { [ModelKey] = response.ModelId ?? requestedModel };
-        if (_allowed == ChatParameters.All) metadata[ConnectionKey] = parameters.ConnectionName ?? ChatConnectionOptions.DefaultName;
+        if (_usesConnections) metadata[ConnectionKey] = parameters.ConnectionName ?? ChatConnectionOptions.DefaultName;
         if (response.FinishReason is { } finish) metadata[FinishReasonKey] = finish.Value;
         if (recorder.Count > 0) metadata[ToolCallsKey] = recorder.ToJson();
 

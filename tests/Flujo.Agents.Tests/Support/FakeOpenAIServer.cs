@@ -26,6 +26,9 @@ public sealed class FakeOpenAIServer : IAsyncDisposable
     /// <summary>The base URL of the OpenAI API, e.g. <c>http://127.0.0.1:port/v1</c>.</summary>
     public string BaseUrl { get; private set; } = "";
 
+    /// <summary>The server's root, e.g. <c>http://127.0.0.1:port</c> (an Azure resource endpoint).</summary>
+    public string Root => BaseUrl[..^"/v1".Length];
+
     public IReadOnlyList<RecordedRequest> Requests => [.. _requests];
 
     public static async Task<FakeOpenAIServer> StartAsync()
@@ -36,6 +39,7 @@ public sealed class FakeOpenAIServer : IAsyncDisposable
         var app = builder.Build();
         var server = new FakeOpenAIServer(app);
         app.MapPost("/v1/chat/completions", server.HandleAsync);
+        app.MapPost("/openai/v1/chat/completions", server.HandleAsync);   // Azure OpenAI's v1 path
         await app.StartAsync();
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         server.BaseUrl = address.TrimEnd('/') + "/v1";
@@ -53,7 +57,7 @@ public sealed class FakeOpenAIServer : IAsyncDisposable
     {
         var body = await new StreamReader(context.Request.Body).ReadToEndAsync();
         _requests.Enqueue(new RecordedRequest(
-            (JsonObject)JsonNode.Parse(body)!, DateTimeOffset.UtcNow, context.Request.Headers.Authorization.ToString()));
+            (JsonObject)JsonNode.Parse(body)!, DateTimeOffset.UtcNow, context.Request.Headers.Authorization.ToString(), context.Request.Path));
 
         if (!_replies.TryDequeue(out var reply))
             reply = ScriptedReply.Error(500, "the test scripted no reply for this request");
@@ -102,7 +106,7 @@ public sealed class FakeOpenAIServer : IAsyncDisposable
 }
 
 /// <summary>A request as the server received it.</summary>
-public sealed record RecordedRequest(JsonObject Body, DateTimeOffset ReceivedAt, string Authorization)
+public sealed record RecordedRequest(JsonObject Body, DateTimeOffset ReceivedAt, string Authorization, string Path)
 {
     public JsonArray Messages => (JsonArray)Body["messages"]!;
 
