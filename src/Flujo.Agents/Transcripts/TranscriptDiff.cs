@@ -10,12 +10,20 @@ internal sealed record TranscriptDiff(string Path, string Recorded, string Asked
     public override string ToString() => $"{Path}: recorded {Recorded}, asked {Asked}";
 
     /// <summary>The first difference between <paramref name="recorded"/> and <paramref name="asked"/> in document order; null when equal.
-    /// <see cref="Depth"/> counts the nodes that matched before it, so the closest recorded request is the one with the highest.</summary>
+    /// <see cref="Depth"/> counts the nodes that matched before it.</summary>
     public static TranscriptDiff? FirstDifference(JsonNode? recorded, JsonNode? asked)
     {
         var matched = 0;
         return Walk(recorded, asked, "request", ref matched);
     }
+
+    /// <summary>How many leaves (values at the same path) two requests share: the closest recorded request has the most.</summary>
+    public static int Similarity(JsonNode? a, JsonNode? b) => (a, b) switch
+    {
+        (JsonObject x, JsonObject y) => x.Sum(p => y.TryGetPropertyValue(p.Key, out var other) ? Similarity(p.Value, other) : 0),
+        (JsonArray x, JsonArray y) => Enumerable.Range(0, Math.Min(x.Count, y.Count)).Sum(i => Similarity(x[i], y[i])),
+        _ => JsonNode.DeepEquals(a, b) ? 1 : 0,
+    };
 
     private static TranscriptDiff? Walk(JsonNode? recorded, JsonNode? asked, string path, ref int matched)
     {

@@ -57,13 +57,16 @@ public sealed class TranscriptPlayer
 
     private string NotRecordedMessage(JsonObject request)
     {
-        var model = (string?)request["model"] ?? "(the connection's default model)";
         var connection = (string?)request["connection"] ?? "default";
+        var model = (string?)request["model"] ?? ClientModel(connection, null) ?? "(the connection's default model)";
         var message = $"The request to model '{model}' on connection '{connection}' is not in the transcript '{Path}' ({_requests.Count} recorded requests); record the run again (flujo run --record).";
+        // The closest recorded request: the most values in common, then the longest matching prefix.
         var closest = _requests
-            .Select(recorded => TranscriptDiff.FirstDifference(recorded, request))
-            .Where(d => d is not null)
-            .MaxBy(d => d!.Depth);
+            .Select(recorded => (Diff: TranscriptDiff.FirstDifference(recorded, request), Shared: TranscriptDiff.Similarity(recorded, request)))
+            .Where(c => c.Diff is not null)
+            .OrderByDescending(c => c.Shared).ThenByDescending(c => c.Diff!.Depth)
+            .Select(c => c.Diff)
+            .FirstOrDefault();
         return closest is null ? message : $"{message} Closest recorded request differs at {closest}.";
     }
 

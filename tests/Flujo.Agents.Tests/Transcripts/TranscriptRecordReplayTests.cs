@@ -78,6 +78,27 @@ public sealed class TranscriptRecordReplayTests : IDisposable
         Assert.Contains("\"classify: my parcel is late\"", ex.Message);
     }
 
+    [Fact]
+    public async Task Replay_UnrecordedRequest_HintComparesWithTheRecordedRequestSharingTheMost()
+    {
+        var classify = new ChatOptions { ResponseFormat = ChatResponseFormat.Json, Temperature = 0 };
+        var draft = new ChatOptions { Temperature = 0.3f, MaxOutputTokens = 300 };
+        await using (var recording = Record(new ScriptedChatClient()))
+        {
+            var client = recording.GetRequiredService<IChatClientProvider>().GetClient(null, null);
+            await client.GetResponseAsync([new ChatMessage(ChatRole.System, "Classify."), new ChatMessage(ChatRole.User, "ticket")], classify);
+            await client.GetResponseAsync([new ChatMessage(ChatRole.System, "Draft a billing reply."), new ChatMessage(ChatRole.User, "ticket")], draft);
+        }
+
+        await using var replay = Replay();
+        var ex = await Assert.ThrowsAsync<AgentCallException>(() => replay.GetRequiredService<IChatClientProvider>().GetClient(null, null)
+            .GetResponseAsync([new ChatMessage(ChatRole.System, "Draft a technical reply."), new ChatMessage(ChatRole.User, "ticket")], draft));
+
+        Assert.Contains("differs at request.messages[0].contents[0].text: recorded \"Draft a billing reply.\", asked \"Draft a technical reply.\"", ex.Message);
+        // The step named no model: the message names the connection's default model the recording saw.
+        Assert.Contains("model 'scripted-default'", ex.Message);
+    }
+
     [Theory]
     [InlineData("temperature")]
     [InlineData("maxOutputTokens")]
