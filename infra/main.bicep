@@ -27,6 +27,15 @@ param instanceMemoryMB int = 2048
 @description('Durable Task hub name; must match host.json (extensions.durableTask.hubName).')
 param taskHubName string = 'FlujoHub'
 
+@description('Optional: the name of an existing Azure OpenAI account the chat agent calls through its default connection, with the app\'s managed identity (no key). Empty: no connection is configured.')
+param openAIAccountName string = ''
+
+@description('The resource group of that Azure OpenAI account; defaults to this one.')
+param openAIResourceGroup string = resourceGroup().name
+
+@description('The deployment the chat agent uses when a step names no model (Flujo__Connections__default__Model).')
+param openAIDeploymentName string = ''
+
 var storageAccountName = take(toLower(replace('st${appName}', '-', '')), 24)
 var deploymentContainerName = 'app-package'
 
@@ -50,6 +59,23 @@ module monitoring 'modules/monitoring.bicep' = {
   }
 }
 
+// The chat agent's default connection: the Azure OpenAI account's endpoint, called with the app's managed identity
+// (UseManagedIdentity=true: DefaultAzureCredential), so the app settings carry no key; the identity gets the role
+// 'Cognitive Services OpenAI User' on the account.
+resource openAIAccount 'Microsoft.CognitiveServices/accounts@2024-10-01' existing = if (!empty(openAIAccountName)) {
+  name: openAIAccountName
+  scope: resourceGroup(openAIResourceGroup)
+}
+
+module openAI 'modules/openai.bicep' = if (!empty(openAIAccountName)) {
+  name: 'openai'
+  scope: resourceGroup(openAIResourceGroup)
+  params: {
+    accountName: openAIAccountName
+    principalId: functionApp.outputs.principalId
+  }
+}
+
 module functionApp 'modules/functionapp.bicep' = {
   name: 'functionapp'
   params: {
@@ -62,6 +88,8 @@ module functionApp 'modules/functionapp.bicep' = {
     maximumInstanceCount: maximumInstanceCount
     instanceMemoryMB: instanceMemoryMB
     taskHubName: taskHubName
+    openAIEndpoint: empty(openAIAccountName) ? '' : openAIAccount!.properties.endpoint
+    openAIDeploymentName: openAIDeploymentName
   }
 }
 
@@ -81,3 +109,6 @@ output functionAppName string = functionApp.outputs.name
 output functionAppUrl string = 'https://${functionApp.outputs.defaultHostName}'
 
 output storageAccountName string = storage.outputs.name
+
+@description('The Azure OpenAI endpoint of the default chat connection (empty when none was given).')
+output openAIEndpoint string = empty(openAIAccountName) ? '' : openAIAccount!.properties.endpoint

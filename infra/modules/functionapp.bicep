@@ -9,6 +9,31 @@ param appInsightsConnectionString string
 param maximumInstanceCount int
 param instanceMemoryMB int
 param taskHubName string
+@description('Azure OpenAI endpoint of the chat agent\'s default connection; empty: none.')
+param openAIEndpoint string = ''
+@description('Its deployment used when a step names no model.')
+param openAIDeploymentName string = ''
+
+// Flujo__Connections__default__*: the chat agent's default connection, with the managed identity (no key in settings).
+var chatSettings = empty(openAIEndpoint) ? [] : concat([
+  {
+    name: 'Flujo__Connections__default__Provider'
+    value: 'azure-openai'
+  }
+  {
+    name: 'Flujo__Connections__default__Endpoint'
+    value: openAIEndpoint
+  }
+  {
+    name: 'Flujo__Connections__default__UseManagedIdentity'
+    value: 'true'
+  }
+], empty(openAIDeploymentName) ? [] : [
+  {
+    name: 'Flujo__Connections__default__Model'
+    value: openAIDeploymentName
+  }
+])
 
 resource plan 'Microsoft.Web/serverfarms@2024-04-01' = {
   name: 'plan-${name}'
@@ -55,7 +80,7 @@ resource app 'Microsoft.Web/sites@2024-04-01' = {
     siteConfig: {
       minTlsVersion: '1.2'
       ftpsState: 'Disabled'
-      appSettings: [
+      appSettings: concat([
         // Host storage, Durable Functions task hub and the flujo-runs queue trigger, all through the managed identity.
         {
           name: 'AzureWebJobsStorage__accountName'
@@ -81,7 +106,7 @@ resource app 'Microsoft.Web/sites@2024-04-01' = {
           name: 'Flujo__PipelinesPath'
           value: 'pipelines'
         }
-      ]
+      ], chatSettings)
     }
   }
 }

@@ -1,17 +1,29 @@
+using Flujo.Agents.Transcripts;
 using Flujo.Definition;
 using Flujo.Definition.Loading;
 using Flujo.Registration;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Flujo.Cli;
 
-/// <summary>The services a CLI command runs pipelines with: Flujo and its built-ins (LLM agents come later).</summary>
+/// <summary>
+/// The services a CLI command runs pipelines with: Flujo and its built-ins, the configuration (<see cref="CliConfiguration"/>)
+/// and the chat agent over its connections, and, for <c>flujo run --record/--replay</c>, the transcript.
+/// </summary>
 internal static class CliServices
 {
-    public static ServiceCollection Create()
+    /// <param name="transcript">Record or replay the model calls to or from this file (null: neither).</param>
+    /// <exception cref="FileNotFoundException">Replay of a file that does not exist.</exception>
+    /// <exception cref="InvalidDataException">Replay of a file that is not a transcript.</exception>
+    public static ServiceCollection Create((TranscriptMode Mode, string Path)? transcript = null)
     {
+        var configuration = CliConfiguration.Build();
         var services = new ServiceCollection();
+        services.AddSingleton<IConfiguration>(configuration);
         services.AddFlujo();
+        services.AddFlujoChat(configuration);
+        if (transcript is { } t) services.AddFlujoTranscript(t.Mode, t.Path);
         return services;
     }
 

@@ -4,7 +4,7 @@ using Flujo.Results;
 
 namespace Flujo.Cli.Tests;
 
-/// <summary><c>flujo run samples/&lt;file&gt; --json</c>: stdout carries only the PipelineResult JSON; progress goes to stderr.</summary>
+/// <summary><c>flujo run samples/&lt;file&gt; --json</c> (with --replay of a shipped transcript): stdout carries only the PipelineResult JSON; progress goes to stderr.</summary>
 public sealed class SampleRunJsonTests : IDisposable
 {
     private readonly TempFolder _folder = new();
@@ -18,7 +18,7 @@ public sealed class SampleRunJsonTests : IDisposable
         var pipeline = PipelineLoader.LoadFile(Repo.Sample(sample));
         var steps = pipeline.Steps.Select(s => s.Name).ToList();
 
-        var cli = await _folder.FlujoAsync("run", Repo.Sample(sample), "--json");
+        var cli = await _folder.FlujoAsync(Repo.RunArgs(sample, "--json"));
 
         Assert.True(cli.ExitCode == ExitCodes.Success, cli.ToString());
         var (result, json) = ResultJson.Parse(cli);

@@ -3,7 +3,10 @@ using Flujo.Definition.Loading;
 
 namespace Flujo.Cli.Tests;
 
-/// <summary><c>flujo run samples/&lt;file&gt;</c> without --input: every sample declares a default input and completes.</summary>
+/// <summary>
+/// <c>flujo run samples/&lt;file&gt;</c> without --input: every sample declares a default input and completes. A sample that calls
+/// a model runs offline with <c>--replay</c> of the transcript it ships (samples/transcripts).
+/// </summary>
 public sealed class SampleRunTests : IDisposable
 {
     private readonly TempFolder _folder = new();
@@ -16,7 +19,7 @@ public sealed class SampleRunTests : IDisposable
     {
         var steps = PipelineLoader.LoadFile(Repo.Sample(sample)).Steps.Select(s => s.Name).ToList();
 
-        var cli = await _folder.FlujoAsync("run", Repo.Sample(sample));
+        var cli = await _folder.FlujoAsync(Repo.RunArgs(sample));
 
         Assert.True(cli.ExitCode == ExitCodes.Success, cli.ToString());
         Assert.Contains("completed", cli.Stdout);

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Flujo.Agents.Transcripts;
 using Flujo.Cli.Human;
 using Flujo.Cli.Rendering;
 using Flujo.Definition;
@@ -24,7 +25,16 @@ public sealed class RunCommand : AsyncCommand<RunSettings>
     public override async Task<int> ExecuteAsync(CommandContext context, RunSettings settings, CancellationToken cancellationToken)
     {
         var errors = Consoles.Error;
-        var services = CliServices.Create();
+        ServiceCollection services;
+        try
+        {
+            services = CliServices.Create(settings.Transcript);
+        }
+        catch (Exception ex) when (ex is FileNotFoundException or InvalidDataException)
+        {
+            errors.MarkupLine($"[red]error[/] --replay: {Markup.Escape(ex.Message)}");
+            return ExitCodes.InvalidInput;
+        }
 
         PipelineDefinition pipeline;
         JsonNode? input;
@@ -70,56 +80,65 @@ public sealed class RunCommand : AsyncCommand<RunSettings>
         await using var stopAzurite = azurite;
         await using var stopEngine = engine;
 
-        string runId;
         try
         {
-            runId = await engine.Client.StartAsync(pipeline, input, runContext, settings.RunId, cancellationToken);
-        }
-        catch (RunAlreadyExistsException ex)
-        {
-            errors.MarkupLine($"[red]error[/] {Markup.Escape(ex.Message)}");
-            return ExitCodes.InvalidInput;
-        }
-
-        errors.MarkupLine($"[grey]Run {Markup.Escape(runId)} of {Markup.Escape(pipeline.Name)} v{Markup.Escape(pipeline.Version)} started ({pipeline.Steps.Count} steps)[/]");
-        var loop = new HumanAnswerLoop(engine.Client, (id, slice, token) => WaitSliceAsync(engine, id, slice, token), Console.In, !Console.IsInputRedirected, errors);
-        HumanLoopResult outcome;
-        try
-        {
-            outcome = await loop.RunAsync(runId, TimeSpan.FromSeconds(settings.TimeoutSeconds), cancellationToken);
-        }
-        catch (TimeoutException)
-        {
-            outcome = new HumanLoopResult(null, TimedOut: true);
-        }
-
-        if (outcome.StoppedAt is { } wait)
-        {
-            // No one to answer: an in-memory run would be lost with this process anyway, so it is cancelled; a durable one waits.
-            errors.MarkupLine($"[yellow]⏸[/] Run {Markup.Escape(runId)} is paused at human step [bold]{Markup.Escape(wait.StepPath)}[/] ({Markup.Escape(wait.Message)}) and stdin has no more answers.");
-            if (settings.Durable)
+            string runId;
+            try
             {
-                errors.MarkupLine($"It stays paused on task hub {Markup.Escape(settings.TaskHub)}. Answer it with: flujo runs resume {Markup.Escape(runId)} --input '<json>' {Markup.Escape(DurableTarget(settings))} (a worker must run there: flujo worker {Markup.Escape(DurableTarget(settings))}).");
-                if (azurite is { StartedHere: true })
-                    errors.MarkupLine("[yellow]![/] This command started Azurite, which keeps nothing once it stops: start Azurite or a worker (flujo worker --store azurite) first to keep paused runs.");
+                runId = await engine.Client.StartAsync(pipeline, input, runContext, settings.RunId, cancellationToken);
             }
-            else
+            catch (RunAlreadyExistsException ex)
             {
-                await engine.Client.CancelAsync(runId, $"Paused at human step '{wait.StepPath}' with no answer on stdin", CancellationToken.None);
-                errors.MarkupLine("The in-memory run was cancelled. Answer on stdin (a terminal, or one JSON answer per line piped in), or run it durably and resume it later:");
-                errors.MarkupLine($"  flujo run {Markup.Escape(settings.File)} --store azurite --run-id <id>   then   flujo runs resume <id> --input '<json>' --store azurite");
+                errors.MarkupLine($"[red]error[/] {Markup.Escape(ex.Message)}");
+                return ExitCodes.InvalidInput;
             }
-            return ExitCodes.Paused;
-        }
-        if (outcome.Result is not { } result)
-        {
-            errors.MarkupLine($"[red]error[/] Timed out: run {Markup.Escape(runId)} did not finish within --timeout {settings.TimeoutSeconds} s; {(settings.Durable ? $"it stays on task hub {Markup.Escape(settings.TaskHub)} and resumes when a worker runs there" : "it was abandoned with the in-memory engine")}.");
-            return ExitCodes.RunFailed;
-        }
 
-        if (settings.Json) ResultRenderer.WriteJson(result);
-        else ResultRenderer.WriteTable(Consoles.Out, result);
-        return result.Status == RunStatus.Completed ? ExitCodes.Success : ExitCodes.RunFailed;
+            errors.MarkupLine($"[grey]Run {Markup.Escape(runId)} of {Markup.Escape(pipeline.Name)} v{Markup.Escape(pipeline.Version)} started ({pipeline.Steps.Count} steps)[/]");
+            var loop = new HumanAnswerLoop(engine.Client, (id, slice, token) => WaitSliceAsync(engine, id, slice, token), Console.In, !Console.IsInputRedirected, errors);
+            HumanLoopResult outcome;
+            try
+            {
+                outcome = await loop.RunAsync(runId, TimeSpan.FromSeconds(settings.TimeoutSeconds), cancellationToken);
+            }
+            catch (TimeoutException)
+            {
+                outcome = new HumanLoopResult(null, TimedOut: true);
+            }
+
+            if (outcome.StoppedAt is { } wait)
+            {
+                // No one to answer: an in-memory run would be lost with this process anyway, so it is cancelled; a durable one waits.
+                errors.MarkupLine($"[yellow]⏸[/] Run {Markup.Escape(runId)} is paused at human step [bold]{Markup.Escape(wait.StepPath)}[/] ({Markup.Escape(wait.Message)}) and stdin has no more answers.");
+                if (settings.Durable)
+                {
+                    errors.MarkupLine($"It stays paused on task hub {Markup.Escape(settings.TaskHub)}. Answer it with: flujo runs resume {Markup.Escape(runId)} --input '<json>' {Markup.Escape(DurableTarget(settings))} (a worker must run there: flujo worker {Markup.Escape(DurableTarget(settings))}).");
+                    if (azurite is { StartedHere: true })
+                        errors.MarkupLine("[yellow]![/] This command started Azurite, which keeps nothing once it stops: start Azurite or a worker (flujo worker --store azurite) first to keep paused runs.");
+                }
+                else
+                {
+                    await engine.Client.CancelAsync(runId, $"Paused at human step '{wait.StepPath}' with no answer on stdin", CancellationToken.None);
+                    errors.MarkupLine("The in-memory run was cancelled. Answer on stdin (a terminal, or one JSON answer per line piped in), or run it durably and resume it later:");
+                    errors.MarkupLine($"  flujo run {Markup.Escape(settings.File)} --store azurite --run-id <id>   then   flujo runs resume <id> --input '<json>' --store azurite");
+                }
+                return ExitCodes.Paused;
+            }
+            if (outcome.Result is not { } result)
+            {
+                errors.MarkupLine($"[red]error[/] Timed out: run {Markup.Escape(runId)} did not finish within --timeout {settings.TimeoutSeconds} s; {(settings.Durable ? $"it stays on task hub {Markup.Escape(settings.TaskHub)} and resumes when a worker runs there" : "it was abandoned with the in-memory engine")}.");
+                return ExitCodes.RunFailed;
+            }
+
+            if (settings.Json) ResultRenderer.WriteJson(result);
+            else ResultRenderer.WriteTable(Consoles.Out, result);
+            return result.Status == RunStatus.Completed ? ExitCodes.Success : ExitCodes.RunFailed;
+        }
+        finally
+        {
+            // The transcript file is written when the provider is disposed, after the engine has stopped.
+            if (settings.Record is not null && provider.GetService<TranscriptRecorder>() is { } recorder)
+                errors.MarkupLine($"[grey]Recording {recorder.Count} model calls to {Markup.Escape(recorder.Path)}[/]");
+        }
     }
 
     /// <summary>Waits up to <paramref name="slice"/> for the run's result; null when it has not ended by then.</summary>

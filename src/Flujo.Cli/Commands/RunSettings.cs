@@ -1,4 +1,5 @@
 using System.ComponentModel;
+using Flujo.Agents.Transcripts;
 using Spectre.Console;
 using Spectre.Console.Cli;
 
@@ -38,11 +39,25 @@ public sealed class RunSettings : PipelineFileSettings
     [Description("The Durable Task hub on Azure Storage (default FlujoHub).")]
     public string TaskHub { get; init; } = "FlujoHub";
 
+    [CommandOption("--record <FILE>")]
+    [Description("Save every model request and reply of the run to this transcript file (written when the run ends).")]
+    public string? Record { get; init; }
+
+    [CommandOption("--replay <FILE>")]
+    [Description("Answer the model requests from this transcript file, with no connection or network; a request it does not hold fails its step.")]
+    public string? Replay { get; init; }
+
+    /// <summary>The transcript option: --record or --replay with its file, or null.</summary>
+    public (TranscriptMode Mode, string Path)? Transcript =>
+        Record is not null ? (TranscriptMode.Record, Record) : Replay is not null ? (TranscriptMode.Replay, Replay) : null;
+
     /// <summary>True when the run goes to Azure Storage (--storage, or --store azurite).</summary>
     public bool Durable => StoreOptions.IsDurable(Store, Storage);
 
     public override ValidationResult Validate()
     {
+        if (Record is not null && Replay is not null) return ValidationResult.Error("--record and --replay cannot be used together: record a transcript first, then replay it.");
+        if (Record is { Length: 0 } || Replay is { Length: 0 }) return ValidationResult.Error($"--{(Record is not null ? "record" : "replay")} needs a file name.");
         if (TimeoutSeconds <= 0) return ValidationResult.Error($"--timeout must be a positive number of seconds; got {TimeoutSeconds}.");
         return StoreOptions.Validate(Store, Storage, TaskHub);
     }

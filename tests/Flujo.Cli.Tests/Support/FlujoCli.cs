@@ -25,7 +25,14 @@ public static class FlujoCli
     public static Task<CliResult> RunAsync(string workingDirectory, params string[] args) => RunWithStdinAsync(workingDirectory, null, args);
 
     /// <summary>Runs the CLI with <paramref name="stdin"/> piped to its standard input (then closed); null: an empty stdin.</summary>
-    public static async Task<CliResult> RunWithStdinAsync(string workingDirectory, string? stdin, params string[] args)
+    public static Task<CliResult> RunWithStdinAsync(string workingDirectory, string? stdin, params string[] args) =>
+        RunWithEnvironmentAsync(workingDirectory, null, stdin, args);
+
+    /// <summary>
+    /// Runs the CLI with these environment variables (e.g. <c>Flujo__Connections__default__Endpoint</c>). Flujo settings
+    /// inherited from the test's own environment are removed, so a developer's connection never leaks into a test.
+    /// </summary>
+    public static async Task<CliResult> RunWithEnvironmentAsync(string workingDirectory, IReadOnlyDictionary<string, string>? environment, string? stdin, params string[] args)
     {
         var start = new ProcessStartInfo(DotnetHost())
         {
@@ -41,6 +48,9 @@ public static class FlujoCli
         foreach (var arg in args) start.ArgumentList.Add(arg);
         start.Environment["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";
         start.Environment["DOTNET_NOLOGO"] = "1";
+        foreach (var inherited in start.Environment.Keys.Where(k => k.StartsWith("Flujo__", StringComparison.OrdinalIgnoreCase) || k.StartsWith("Flujo:", StringComparison.OrdinalIgnoreCase)).ToList())
+            start.Environment.Remove(inherited);
+        foreach (var (name, value) in environment ?? new Dictionary<string, string>()) start.Environment[name] = value;
 
         using var process = Process.Start(start) ?? throw new InvalidOperationException("Could not start dotnet.");
         if (stdin is not null)

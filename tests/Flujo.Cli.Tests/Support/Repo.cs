@@ -20,6 +20,19 @@ public static class Repo
 
     public static string Sample(string fileName) => Path.Combine(SamplesFolder, fileName);
 
+    /// <summary>The transcript a sample ships (samples/transcripts/&lt;name&gt;.json), or null when it needs no model.</summary>
+    public static string? Transcript(string sampleFileName)
+    {
+        var path = Path.Combine(SamplesFolder, "transcripts", Path.GetFileNameWithoutExtension(sampleFileName) + ".json");
+        return File.Exists(path) ? path : null;
+    }
+
+    /// <summary><c>run &lt;sample&gt;</c>, with <c>--replay &lt;its transcript&gt;</c> when it ships one (so it runs offline), then <paramref name="more"/>.</summary>
+    public static string[] RunArgs(string sampleFileName, params string[] more) =>
+        Transcript(sampleFileName) is { } transcript
+            ? ["run", Sample(sampleFileName), "--replay", transcript, .. more]
+            : ["run", Sample(sampleFileName), .. more];
+
     private static string FindRoot()
     {
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)

@@ -25,6 +25,10 @@ public sealed class TempFolder : IDisposable
     /// <summary>Runs <c>flujo</c> with this folder as the working directory and <paramref name="stdin"/> piped in.</summary>
     public Task<CliResult> FlujoWithStdinAsync(string stdin, params string[] args) => FlujoCli.RunWithStdinAsync(Path, stdin, args);
 
+    /// <summary>Runs <c>flujo</c> with this folder as the working directory and these environment variables.</summary>
+    public Task<CliResult> FlujoWithEnvironmentAsync(IReadOnlyDictionary<string, string> environment, params string[] args) =>
+        FlujoCli.RunWithEnvironmentAsync(Path, environment, null, args);
+
     public void Dispose()
     {
         try { Directory.Delete(Path, recursive: true); }
