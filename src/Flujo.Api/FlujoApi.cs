@@ -44,7 +44,7 @@ public sealed class FlujoApi
 
     /// <summary>
     /// <c>POST /api/pipelines/{name}/runs</c>: 202 with <c>Location</c> and the check-status payload; 404 unknown pipeline;
-    /// 413 body over <see cref="FlujoApiOptions.MaxBodyBytes"/>; 415 a <c>Content-Type</c> that is not JSON; 400 malformed body
+    /// 413 body over <see cref="FlujoApiOptions.MaxBodyBytes"/>; 415 a <c>Content-Type</c> whose charset is not UTF-8 (the media type is not checked: the body is always read as JSON); 400 malformed body
     /// (see <see cref="JsonBody"/>), a run id breaking <see cref="RunIdRules"/>, or input failing the input schema (problem
     /// <c>errors</c> lists each schema error); 409 when a run with the given id exists and has not ended. Everything is validated
     /// and the links are built before the run is scheduled, so a refused request starts nothing.
@@ -123,7 +123,7 @@ public sealed class FlujoApi
         ResumeRunAsync(runId, body, contentLength, contentType: null, baseUri, cancellationToken);
 
     /// <inheritdoc cref="ResumeRunAsync(string, Stream, long?, Uri, CancellationToken)"/>
-    /// <remarks>415 when <paramref name="contentType"/> is given and is not JSON.</remarks>
+    /// <remarks>415 when <paramref name="contentType"/> names a charset other than UTF-8 (see <see cref="JsonContentType"/>).</remarks>
     public async Task<ApiResponse> ResumeRunAsync(string runId, Stream body, long? contentLength, string? contentType, Uri baseUri, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(body);
@@ -331,8 +331,8 @@ public sealed class FlujoApi
         if (contentLength > _options.MaxBodyBytes) return (null, Problems.BodyTooLarge(_options.MaxBodyBytes, instance));
         var bytes = await ReadBoundedAsync(body, _options.MaxBodyBytes, cancellationToken);
         if (bytes is null) return (null, Problems.BodyTooLarge(_options.MaxBodyBytes, instance));
-        if (bytes.Length > 0 && !string.IsNullOrWhiteSpace(contentType) && !JsonContentType.IsJson(contentType))
-            return (null, Problems.UnsupportedMediaType(contentType, instance));
+        if (bytes.Length > 0 && !JsonContentType.IsAcceptable(contentType))
+            return (null, Problems.UnsupportedMediaType(contentType!, instance));
         try
         {
             return (parse(bytes, _options.MaxJsonDepth), null);

@@ -39,10 +39,10 @@ public static class Problems
                 ? $"No run with id '{runId}' exists."
                 : $"No run with id '{Echo(runId)}' exists: run ids are {RunIdRules.Description}.", instance);
 
-    /// <summary>415: the body is not JSON (or not UTF-8 JSON) by its <c>Content-Type</c>.</summary>
+    /// <summary>415: the <c>Content-Type</c> names a charset other than UTF-8.</summary>
     public static ApiResponse UnsupportedMediaType(string contentType, string? instance = null) =>
-        Create(415, "unsupported-media-type", "The request body must be JSON.",
-            $"Content-Type '{Echo(contentType)}' is not accepted: send application/json (UTF-8; charset=utf-8 or none), or no Content-Type.", instance);
+        Create(415, "unsupported-media-type", "The request body must be UTF-8 JSON.",
+            $"Content-Type '{Echo(contentType)}' is not accepted: the body is read as JSON in UTF-8, so send application/json with charset=utf-8 or no charset.", instance);
 
     /// <summary>400: a query parameter has a value that is not allowed.</summary>
     public static ApiResponse InvalidQuery(string detail, string? instance = null) =>

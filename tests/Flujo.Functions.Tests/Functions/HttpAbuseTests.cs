@@ -162,10 +162,10 @@ public sealed class HttpAbuseTests
     }
 
     [Fact]
-    public async Task ResumeRun_WrongContentType_Returns415_NothingRaised()
+    public async Task ResumeRun_CharsetOtherThanUtf8_Returns415_NothingRaised()
     {
         _durable.Put("review-1", OrchestrationRuntimeStatus.Running);
-        var request = new FakeHttpRequest("POST", $"{Base}/api/runs/review-1/resume", System.Text.Encoding.UTF8.GetBytes(HttpContract.ValidAnswerBody), "text/plain");
+        var request = new FakeHttpRequest("POST", $"{Base}/api/runs/review-1/resume", System.Text.Encoding.UTF8.GetBytes(HttpContract.ValidAnswerBody), "application/json; charset=utf-16");
 
         AssertProblem((FakeHttpResponse)await Functions().ResumeRunAsync(request, _durable.Client, "review-1"), 415);
         Assert.Empty(_durable.Raised);

@@ -84,15 +84,18 @@ public static class HttpAbuse
         ["nul-byte"] = new(Utf8("{\0}"), Json, 400, "not valid JSON"),
         ["unterminated"] = new(Utf8("""{"input":"""), Json, 400, "not valid JSON"),
 
-        // Content types: none or JSON is accepted; anything else is 415.
+        // Content types: the body is always read as JSON (curl -d says form-urlencoded, StringContent says text/plain); only a
+        // charset other than UTF-8 is 415.
         ["no-content-type"] = new(Utf8("""{"input":1}"""), null, 202),
         ["json-with-charset"] = new(Utf8("""{"input":1}"""), "application/json; charset=utf-8", 202),
         ["json-suffix-type"] = new(Utf8("""{"input":1}"""), "application/vnd.flujo+json", 202),
-        ["text-plain"] = new(Utf8("""{"input":1}"""), "text/plain", 415, "application/json"),
-        ["form-urlencoded"] = new(Utf8("input=1"), "application/x-www-form-urlencoded", 415, "application/json"),
-        ["multipart"] = new(Utf8("--x\r\n\r\n--x--"), "multipart/form-data; boundary=x", 415, "application/json"),
+        ["text-plain-json"] = new(Utf8("""{"input":1}"""), "text/plain; charset=utf-8", 202),
+        ["curl-form-json"] = new(Utf8("""{"input":1}"""), "application/x-www-form-urlencoded", 202),
+        ["garbage-content-type"] = new(Utf8("""{"input":1}"""), ";;;", 202),
+        ["real-form"] = new(Utf8("input=1"), "application/x-www-form-urlencoded", 400, "not valid JSON"),
+        ["multipart"] = new(Utf8("--x\r\n\r\n--x--"), "multipart/form-data; boundary=x", 400, "not valid JSON"),
         ["json-utf16-charset"] = new(Utf8("""{"input":1}"""), "application/json; charset=utf-16", 415, "utf-8"),
-        ["garbage-content-type"] = new(Utf8("""{"input":1}"""), ";;;", 415, "application/json"),
+        ["text-latin1-charset"] = new(Utf8("""{"input":1}"""), "text/plain; charset=iso-8859-1", 415, "utf-8"),
 
         // Empty and odd-but-valid bodies start the run.
         ["empty-body"] = new([], Json, 202),
