@@ -54,5 +54,6 @@ public static class LocalServerErrors
         return app;
     }
 
-    private static string Path(HttpContext http) => Problems.Echo(http.Request.PathBase.Add(http.Request.Path).ToUriComponent());
+    private static string Path(HttpContext http) =>
+        Problems.Echo(http.Request.PathBase.Add(http.Request.Path).ToUriComponent() is { Length: > 0 } path ? path : "/");
 }
