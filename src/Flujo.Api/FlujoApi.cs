@@ -44,28 +44,42 @@ public sealed class FlujoApi
 
     /// <summary>
     /// <c>POST /api/pipelines/{name}/runs</c>: 202 with <c>Location</c> and the check-status payload; 404 unknown pipeline;
-    /// 413 body over <see cref="FlujoApiOptions.MaxBodyBytes"/>; 400 malformed body or input failing the input schema
-    /// (problem <c>errors</c> lists each schema error); 409 when a run with the given id exists and has not ended.
+    /// 413 body over <see cref="FlujoApiOptions.MaxBodyBytes"/>; 415 a <c>Content-Type</c> whose charset is not UTF-8 (the media type is not checked: the body is always read as JSON); 400 malformed body
+    /// (see <see cref="JsonBody"/>), a run id breaking <see cref="RunIdRules"/>, or input failing the input schema (problem
+    /// <c>errors</c> lists each schema error); 409 when a run with the given id exists and has not ended. Everything is validated
+    /// and the links are built before the run is scheduled, so a refused request starts nothing.
     /// </summary>
-    public async Task<ApiResponse> StartRunAsync(string pipelineName, Stream body, long? contentLength, Uri baseUri, CancellationToken cancellationToken = default)
+    public Task<ApiResponse> StartRunAsync(string pipelineName, Stream body, long? contentLength, Uri baseUri, CancellationToken cancellationToken = default) =>
+        StartRunAsync(pipelineName, body, contentLength, contentType: null, baseUri, cancellationToken);
+
+    /// <inheritdoc cref="StartRunAsync(string, Stream, long?, Uri, CancellationToken)"/>
+    public async Task<ApiResponse> StartRunAsync(string pipelineName, Stream body, long? contentLength, string? contentType, Uri baseUri, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(body);
         ArgumentNullException.ThrowIfNull(baseUri);
-        var instance = $"/api/pipelines/{pipelineName}/runs";
+        pipelineName ??= string.Empty;
+        var instance = Problems.Instance("/api/pipelines/{0}/runs", pipelineName);
 
         var pipeline = _catalog.Find(pipelineName);
         if (pipeline is null) return Problems.PipelineNotFound(pipelineName, instance);
 
-        var (request, bodyProblem) = await ReadBodyAsync(body, contentLength, instance, bytes => StartRunRequest.Parse(bytes), cancellationToken);
+        var (request, bodyProblem) = await ReadBodyAsync(body, contentLength, contentType, instance, (bytes, depth) => StartRunRequest.Parse(bytes, depth), cancellationToken);
         if (request is null) return bodyProblem!;
 
         var input = request.HasInput ? request.Input : pipeline.DefaultInput?.DeepClone();
         if (InputErrors(pipeline, input) is { } errors) return Problems.InvalidInput(pipeline.Name, errors, instance);
 
-        string runId;
+        // The id, the links and the Location are settled before anything is scheduled.
+        var runId = request.RunId ?? RunIdRules.New(pipeline.Name);
+        var links = _links.Build(baseUri, runId);
+        var payload = CheckStatusPayload(runId, links);
+        var location = RunUri(baseUri, runId).ToString();
+
         try
         {
-            runId = await _runs.StartAsync(pipeline, input, request.Context, request.RunId, cancellationToken);
+            // Starts with the same caller-given id take turns in this process, so exactly one of them is scheduled.
+            using (await RunStartGate.EnterAsync(request.RunId, cancellationToken))
+                runId = await _runs.StartAsync(pipeline, input, request.Context, runId, cancellationToken);
         }
         catch (RunAlreadyExistsException ex)
         {
@@ -73,10 +87,8 @@ public sealed class FlujoApi
         }
 
         _logger.LogInformation("Started run {RunId} of pipeline {Pipeline}", runId, pipeline.Name);
-        var links = _links.Build(baseUri, runId);
-        var payload = CheckStatusPayload(runId, links);
         var response = new ApiResponse(202, payload);
-        response.Headers["Location"] = RunUri(baseUri, runId).ToString();
+        response.Headers["Location"] = location;
         response.Headers["Retry-After"] = "1";
         return response;
     }
@@ -90,7 +102,8 @@ public sealed class FlujoApi
     /// </summary>
     public async Task<ApiResponse> GetRunAsync(string runId, CancellationToken cancellationToken = default)
     {
-        var instance = $"/api/runs/{runId}";
+        runId ??= string.Empty;
+        var instance = Problems.Instance("/api/runs/{0}", runId);
         if (RunIdRules.Check(runId) is not null) return Problems.RunNotFound(runId, instance);
         var snapshot = await _runs.GetAsync(runId, cancellationToken);
         if (snapshot is null) return Problems.RunNotFound(runId, instance);
@@ -106,15 +119,21 @@ public sealed class FlujoApi
     /// lists the step paths that are); 400 with <c>errors</c> when the answer fails the step's schema: nothing is sent and
     /// the run stays paused.
     /// </summary>
-    public async Task<ApiResponse> ResumeRunAsync(string runId, Stream body, long? contentLength, Uri baseUri, CancellationToken cancellationToken = default)
+    public Task<ApiResponse> ResumeRunAsync(string runId, Stream body, long? contentLength, Uri baseUri, CancellationToken cancellationToken = default) =>
+        ResumeRunAsync(runId, body, contentLength, contentType: null, baseUri, cancellationToken);
+
+    /// <inheritdoc cref="ResumeRunAsync(string, Stream, long?, Uri, CancellationToken)"/>
+    /// <remarks>415 when <paramref name="contentType"/> names a charset other than UTF-8 (see <see cref="JsonContentType"/>).</remarks>
+    public async Task<ApiResponse> ResumeRunAsync(string runId, Stream body, long? contentLength, string? contentType, Uri baseUri, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(body);
         ArgumentNullException.ThrowIfNull(baseUri);
-        var instance = $"/api/runs/{runId}/resume";
+        runId ??= string.Empty;
+        var instance = Problems.Instance("/api/runs/{0}/resume", runId);
         if (RunIdRules.Check(runId) is not null) return Problems.RunNotFound(runId, instance);
         if (await _runs.GetAsync(runId, cancellationToken) is null) return Problems.RunNotFound(runId, instance);
 
-        var (request, bodyProblem) = await ReadBodyAsync(body, contentLength, instance, bytes => ResumeRunRequest.Parse(bytes), cancellationToken);
+        var (request, bodyProblem) = await ReadBodyAsync(body, contentLength, contentType, instance, (bytes, depth) => ResumeRunRequest.Parse(bytes, depth), cancellationToken);
         if (request is null) return bodyProblem!;
 
         var outcome = await new RunResumer(_runs).ResumeAsync(runId, request.Input, request.Step, cancellationToken);
@@ -148,11 +167,24 @@ public sealed class FlujoApi
 
     /// <summary>
     /// <c>POST /api/runs/{id}/cancel</c>: 202 <c>{ id, status: "cancelling" }</c> for a run that has not ended; 409 when it
-    /// has already ended; 404 for an unknown run.
+    /// has already ended; 404 for an unknown run; 400 for a <c>reason</c> that is not allowed (see
+    /// <see cref="CancelRunAsync(string, IReadOnlyList{string}, CancellationToken)"/>).
     /// </summary>
-    public async Task<ApiResponse> CancelRunAsync(string runId, string? reason = null, CancellationToken cancellationToken = default)
+    public Task<ApiResponse> CancelRunAsync(string runId, string? reason = null, CancellationToken cancellationToken = default) =>
+        CancelRunAsync(runId, reason is null ? [] : [reason], cancellationToken);
+
+    /// <summary>
+    /// <c>POST /api/runs/{id}/cancel?reason=…</c> with every value of <c>reason</c> in the query: at most one value, at most
+    /// <see cref="FlujoApiOptions.DefaultMaxReasonLength"/> characters, no control characters, valid Unicode; else 400 before
+    /// anything is looked up or cancelled. An empty or missing reason records "Cancelled by request".
+    /// </summary>
+    public async Task<ApiResponse> CancelRunAsync(string runId, IReadOnlyList<string?> reasons, CancellationToken cancellationToken = default)
     {
-        var instance = $"/api/runs/{runId}/cancel";
+        ArgumentNullException.ThrowIfNull(reasons);
+        runId ??= string.Empty;
+        var instance = Problems.Instance("/api/runs/{0}/cancel", runId);
+        if (ReasonProblem(reasons) is { } reasonProblem) return Problems.InvalidQuery(reasonProblem, instance);
+        var reason = reasons.Count == 1 ? reasons[0] : null;
         if (RunIdRules.Check(runId) is not null) return Problems.RunNotFound(runId, instance);
         var snapshot = await _runs.GetAsync(runId, cancellationToken);
         if (snapshot is null) return Problems.RunNotFound(runId, instance);
@@ -162,6 +194,23 @@ public sealed class FlujoApi
         await _runs.CancelAsync(runId, string.IsNullOrWhiteSpace(reason) ? "Cancelled by request" : reason, cancellationToken);
         _logger.LogInformation("Cancelling run {RunId}", runId);
         return ApiResponse.Json(202, new JsonObject { ["id"] = runId, ["status"] = "cancelling" });
+    }
+
+    private static string? ReasonProblem(IReadOnlyList<string?> reasons)
+    {
+        if (reasons.Count > 1) return $"\"reason\" must be given at most once, not {reasons.Count} times.";
+        if (reasons.Count == 0 || reasons[0] is not { } reason) return null;
+        if (reason.Length > FlujoApiOptions.DefaultMaxReasonLength)
+            return $"\"reason\" must be at most {FlujoApiOptions.DefaultMaxReasonLength} characters, not {reason.Length}.";
+        for (var i = 0; i < reason.Length; i++)
+        {
+            if (char.IsControl(reason[i]))
+                return $"\"reason\" must not contain control characters (U+{(int)reason[i]:X4} at position {i + 1}).";
+            if (char.IsHighSurrogate(reason[i]) && i + 1 < reason.Length && char.IsLowSurrogate(reason[i + 1])) { i++; continue; }
+            if (char.IsSurrogate(reason[i]))
+                return $"\"reason\" must be valid Unicode: an unpaired surrogate U+{(int)reason[i]:X4} is at position {i + 1}.";
+        }
+        return null;
     }
 
     /// <summary><c>GET /api/pipelines</c>: 200 <c>{ pipelines: [ { name, version, description?, steps: [names], inputSchema? } ] }</c>, sorted by name.</summary>
@@ -275,17 +324,18 @@ public sealed class FlujoApi
     private static string Enum<T>(T value) where T : struct, System.Enum =>
         JsonSerializer.SerializeToNode(value, FlujoJson.Options)!.GetValue<string>();
 
-    /// <summary>Reads at most <paramref name="limit"/> bytes; null when the stream holds more.</summary>
     /// <summary>Reads a JSON body of at most the configured size and parses it: the request, or the problem to answer with.</summary>
-    private async Task<(T? Request, ApiResponse? Problem)> ReadBodyAsync<T>(Stream body, long? contentLength, string instance, Func<byte[], T> parse, CancellationToken cancellationToken)
+    private async Task<(T? Request, ApiResponse? Problem)> ReadBodyAsync<T>(Stream body, long? contentLength, string? contentType, string instance, Func<byte[], int, T> parse, CancellationToken cancellationToken)
         where T : class
     {
         if (contentLength > _options.MaxBodyBytes) return (null, Problems.BodyTooLarge(_options.MaxBodyBytes, instance));
         var bytes = await ReadBoundedAsync(body, _options.MaxBodyBytes, cancellationToken);
         if (bytes is null) return (null, Problems.BodyTooLarge(_options.MaxBodyBytes, instance));
+        if (bytes.Length > 0 && !JsonContentType.IsAcceptable(contentType))
+            return (null, Problems.UnsupportedMediaType(contentType!, instance));
         try
         {
-            return (parse(bytes), null);
+            return (parse(bytes, _options.MaxJsonDepth), null);
         }
         catch (ApiRequestException ex)
         {

@@ -31,10 +31,71 @@ public static class Problems
             $"The input of pipeline '{pipeline}' failed its input schema.", instance, errors);
 
     public static ApiResponse PipelineNotFound(string pipeline, string? instance = null) =>
-        Create(404, "pipeline-not-found", "No such pipeline.", $"No pipeline named '{pipeline}' is loaded. GET /api/pipelines lists them.", instance);
+        Create(404, "pipeline-not-found", "No such pipeline.", $"No pipeline named '{Echo(pipeline)}' is loaded. GET /api/pipelines lists them.", instance);
 
     public static ApiResponse RunNotFound(string runId, string? instance = null) =>
-        Create(404, "run-not-found", "No such run.", $"No run with id '{runId}' exists.", instance);
+        Create(404, "run-not-found", "No such run.",
+            RunIdRules.IsValid(runId)
+                ? $"No run with id '{runId}' exists."
+                : $"No run with id '{Echo(runId)}' exists: run ids are {RunIdRules.Description}.", instance);
+
+    /// <summary>415: the <c>Content-Type</c> names a charset other than UTF-8.</summary>
+    public static ApiResponse UnsupportedMediaType(string contentType, string? instance = null) =>
+        Create(415, "unsupported-media-type", "The request body must be UTF-8 JSON.",
+            $"Content-Type '{Echo(contentType)}' is not accepted: the body is read as JSON in UTF-8, so send application/json with charset=utf-8 or no charset.", instance);
+
+    /// <summary>400: a query parameter has a value that is not allowed.</summary>
+    public static ApiResponse InvalidQuery(string detail, string? instance = null) =>
+        Create(400, "invalid-query", "A query parameter is not valid.", detail, instance);
+
+    /// <summary>404 for a path no route matches.</summary>
+    public static ApiResponse RouteNotFound(string method, string path) =>
+        Create(404, "route-not-found", "No such route.",
+            $"Nothing answers {Echo(method)} {Echo(path)}. The routes are POST /api/pipelines/{{name}}/runs, GET /api/runs/{{id}}, POST /api/runs/{{id}}/cancel, POST /api/runs/{{id}}/resume and GET /api/pipelines.",
+            Echo(path));
+
+    /// <summary>405 for a route asked with a method it does not answer.</summary>
+    public static ApiResponse MethodNotAllowed(string method, string path, string? allow) =>
+        Create(405, "method-not-allowed", "The route does not answer this method.",
+            allow is null ? $"{Echo(path)} does not answer {Echo(method)}." : $"{Echo(path)} answers {allow}, not {Echo(method)}.", Echo(path));
+
+    /// <summary>A 4xx the server found before any route ran (a malformed request); <paramref name="status"/> is kept.</summary>
+    public static ApiResponse BadRequest(int status, string detail, string? instance = null) =>
+        Create(status, "bad-request", "The request is malformed.", detail, instance);
+
+    /// <summary>
+    /// 500, the last resort for an exception nothing else answered: no exception text (it may hold secrets), only a
+    /// <c>correlationId</c> under which the host logged the exception.
+    /// </summary>
+    public static ApiResponse InternalError(string correlationId, string? instance = null) =>
+        Create(500, "internal-error", "The server failed unexpectedly.",
+            $"The request failed with an unexpected error, logged under correlation id {correlationId}. Please report it with that id.", instance,
+            extensions: new JsonObject { ["correlationId"] = correlationId });
+
+    /// <summary>
+    /// A client-given value as problems show it: at most 100 characters (longer ones are cut, marked with an ellipsis). The JSON
+    /// writer escapes control characters and replaces unpaired surrogates.
+    /// </summary>
+    public static string Echo(string value) => value.Length <= 100 ? value : string.Concat(value.AsSpan(0, char.IsHighSurrogate(value[99]) ? 99 : 100), "…");
+
+    /// <summary>A problem's <c>instance</c> for a path of a route (fixed parts as given, client-given parts escaped and shortened).</summary>
+    public static string Instance(string format, params string[] segments) =>
+        string.Format(System.Globalization.CultureInfo.InvariantCulture, format, segments.Select(s => (object)EscapeSegment(Echo(s))).ToArray());
+
+    private static string EscapeSegment(string segment)
+    {
+        var builder = new System.Text.StringBuilder(segment.Length);
+        Span<byte> utf8 = stackalloc byte[4];
+        foreach (var rune in segment.EnumerateRunes())
+        {
+            var length = rune.EncodeToUtf8(utf8);
+            if (length == 1 && (char.IsAsciiLetterOrDigit((char)utf8[0]) || utf8[0] is (byte)'-' or (byte)'_' or (byte)'.' or (byte)'~' or (byte)':'))
+                builder.Append((char)utf8[0]);
+            else
+                foreach (var b in utf8[..length]) builder.Append('%').Append(b.ToString("X2", System.Globalization.CultureInfo.InvariantCulture));
+        }
+        return builder.ToString();
+    }
 
     public static ApiResponse RunConflict(string detail, string? instance = null) =>
         Create(409, "run-conflict", "The run is in a state that does not allow this.", detail, instance);

@@ -1,4 +1,3 @@
-using System.Text.Json;
 using System.Text.Json.Nodes;
 
 namespace Flujo.Api.Http;
@@ -19,19 +18,13 @@ public sealed class ResumeRunRequest
     public string? Step { get; init; }
 
     /// <summary>Parses a resume body; a problem is reported as <see cref="ApiRequestException"/> naming it.</summary>
-    public static ResumeRunRequest Parse(ReadOnlySpan<byte> utf8)
+    public static ResumeRunRequest Parse(ReadOnlySpan<byte> utf8) => Parse(utf8, FlujoApiOptions.DefaultMaxJsonDepth);
+
+    /// <summary>Parses a resume body read strictly (<see cref="JsonBody"/>, at most <paramref name="maxDepth"/> levels); a problem is reported as <see cref="ApiRequestException"/> naming it.</summary>
+    public static ResumeRunRequest Parse(ReadOnlySpan<byte> utf8, int maxDepth)
     {
-        JsonNode? root;
-        try
-        {
-            root = JsonNode.Parse(utf8, documentOptions: new JsonDocumentOptions { MaxDepth = 128 });
-        }
-        catch (JsonException ex)
-        {
-            throw new ApiRequestException(utf8.Trim(" \t\r\n"u8).IsEmpty
-                ? $"The body is empty: it must be {Shape}."
-                : $"The body is not valid JSON: {ex.Message}");
-        }
+        if (JsonBody.IsBlank(utf8)) throw new ApiRequestException($"The body is empty: it must be {Shape}.");
+        var root = JsonBody.Parse(utf8, maxDepth);
 
         if (root is not JsonObject body)
             throw new ApiRequestException($"The body must be a JSON object: {Shape}.");

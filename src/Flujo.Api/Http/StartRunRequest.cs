@@ -20,18 +20,16 @@ public sealed class StartRunRequest
     public string? RunId { get; init; }
 
     /// <summary>Parses a start body; a problem is reported as <see cref="ApiRequestException"/> naming it.</summary>
-    public static StartRunRequest Parse(ReadOnlySpan<byte> utf8)
+    public static StartRunRequest Parse(ReadOnlySpan<byte> utf8) => Parse(utf8, FlujoApiOptions.DefaultMaxJsonDepth);
+
+    /// <summary>
+    /// Parses a start body read strictly (<see cref="JsonBody"/>: UTF-8, no repeated property names, no unpaired surrogates, at most
+    /// <paramref name="maxDepth"/> levels); a problem is reported as <see cref="ApiRequestException"/> naming it.
+    /// </summary>
+    public static StartRunRequest Parse(ReadOnlySpan<byte> utf8, int maxDepth)
     {
-        if (IsBlank(utf8)) return new StartRunRequest();
-        JsonNode? root;
-        try
-        {
-            root = JsonNode.Parse(utf8, documentOptions: new JsonDocumentOptions { MaxDepth = 128 });
-        }
-        catch (JsonException ex)
-        {
-            throw new ApiRequestException($"The body is not valid JSON: {ex.Message}");
-        }
+        if (JsonBody.IsBlank(utf8)) return new StartRunRequest();
+        var root = JsonBody.Parse(utf8, maxDepth);
 
         if (root is not JsonObject body)
             throw new ApiRequestException("The body must be a JSON object: { \"input\": <any>, \"context\": {...}?, \"runId\": \"...\"? }.");
@@ -74,11 +72,4 @@ public sealed class StartRunRequest
         JsonValueKind.Object => "an object",
         _ => "null",
     };
-
-    private static bool IsBlank(ReadOnlySpan<byte> utf8)
-    {
-        foreach (var b in utf8)
-            if (b is not ((byte)' ' or (byte)'\t' or (byte)'\r' or (byte)'\n')) return false;
-        return true;
-    }
 }

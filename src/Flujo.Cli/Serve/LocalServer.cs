@@ -1,5 +1,6 @@
 using System.Net;
 using Flujo.Api;
+using Flujo.Api.Http;
 using Flujo.Hosting.Engine;
 using Flujo.Hosting.Storage;
 using Flujo.Pipelines;
@@ -36,6 +37,13 @@ public sealed class LocalServerOptions
 
     public FlujoApiOptions Api { get; init; } = FlujoApiOptions.Default;
 
+    /// <summary>
+    /// The base of the links the API returns (<c>Location</c>, <c>statusQueryGetUri</c>, ...), such as the public address of a proxy
+    /// in front of the server: an absolute http(s) URI without query or fragment. Null (the default): the request's <c>Host</c>
+    /// when it is a valid host name or IP address with an optional port, else the server's own <see cref="LocalServer.BaseAddress"/>.
+    /// </summary>
+    public Uri? PublicBaseUri { get; init; }
+
     /// <summary>Where the server and engine log; default none.</summary>
     public ILoggerFactory? LoggerFactory { get; init; }
 }
@@ -68,6 +76,7 @@ public sealed class LocalServer : IAsyncDisposable
     public static async Task<LocalServer> StartAsync(LocalServerOptions options, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(options);
+        if (options.PublicBaseUri is not null) LinkBase.Validate(options.PublicBaseUri, nameof(options.PublicBaseUri));
         var loggerFactory = options.LoggerFactory ?? NullLoggerFactory.Instance;
 
         var engineServices = CliServices.Create();
@@ -97,8 +106,11 @@ public sealed class LocalServer : IAsyncDisposable
             builder.Services.AddSingleton<IHostLifetime, CommandHostLifetime>();
 
             var app = builder.Build();
-            var api = new FlujoApi(options.Catalog, engine.Client, links: null, options.Api, loggerFactory.CreateLogger("Flujo.Serve"));
-            app.MapFlujoApi(api);
+            var logger = loggerFactory.CreateLogger("Flujo.Serve");
+            var api = new FlujoApi(options.Catalog, engine.Client, links: null, options.Api, logger);
+            app.UseFlujoApiErrors(logger);
+            app.UseRouting();
+            app.MapFlujoApi(api, options.PublicBaseUri);
             await app.StartAsync(cancellationToken);
 
             var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses.FirstOrDefault()

@@ -13,16 +13,25 @@ namespace Flujo.Cli.Serve;
 /// </summary>
 public static class LocalServerRoutes
 {
-    public static IEndpointRouteBuilder MapFlujoApi(this IEndpointRouteBuilder routes, FlujoApi api)
+    /// <summary>
+    /// Maps the API. Links (<c>Location</c>, <c>statusQueryGetUri</c>, ...) start with <paramref name="publicBaseUri"/> when given;
+    /// else with the request's <c>Host</c> when it is a valid host (<see cref="LinkBase.FromHost"/>); else with the address the
+    /// request came in on (<c>http://127.0.0.1:{port}</c>).
+    /// </summary>
+    public static IEndpointRouteBuilder MapFlujoApi(this IEndpointRouteBuilder routes, FlujoApi api, Uri? publicBaseUri = null)
     {
+        if (publicBaseUri is not null) publicBaseUri = LinkBase.Validate(publicBaseUri, nameof(publicBaseUri));
+        Uri BaseUri(HttpContext http) => publicBaseUri ?? LinkBase.FromHost(http.Request.Scheme, http.Request.Host.Value)
+            ?? new Uri($"{http.Request.Scheme}://127.0.0.1:{http.Connection.LocalPort}/");
+
         routes.MapPost("/api/pipelines/{name}/runs", async http =>
-            await WriteAsync(http, await api.StartRunAsync(Route(http, "name"), http.Request.Body, http.Request.ContentLength, BaseUri(http.Request), http.RequestAborted)));
+            await WriteAsync(http, await api.StartRunAsync(Route(http, "name"), http.Request.Body, http.Request.ContentLength, http.Request.ContentType, BaseUri(http), http.RequestAborted)));
         routes.MapGet("/api/runs/{id}", async http =>
             await WriteAsync(http, await api.GetRunAsync(Route(http, "id"), http.RequestAborted)));
         routes.MapPost("/api/runs/{id}/cancel", async http =>
-            await WriteAsync(http, await api.CancelRunAsync(Route(http, "id"), http.Request.Query["reason"].FirstOrDefault(), http.RequestAborted)));
+            await WriteAsync(http, await api.CancelRunAsync(Route(http, "id"), http.Request.Query["reason"].ToArray(), http.RequestAborted)));
         routes.MapPost("/api/runs/{id}/resume", async http =>
-            await WriteAsync(http, await api.ResumeRunAsync(Route(http, "id"), http.Request.Body, http.Request.ContentLength, BaseUri(http.Request), http.RequestAborted)));
+            await WriteAsync(http, await api.ResumeRunAsync(Route(http, "id"), http.Request.Body, http.Request.ContentLength, http.Request.ContentType, BaseUri(http), http.RequestAborted)));
         routes.MapGet("/api/pipelines", async http =>
             await WriteAsync(http, await api.ListPipelinesAsync(http.RequestAborted)));
         return routes;
@@ -39,6 +48,4 @@ public static class LocalServerRoutes
     }
 
     private static string Route(HttpContext http, string name) => http.Request.RouteValues[name] as string ?? string.Empty;
-
-    private static Uri BaseUri(HttpRequest request) => new($"{request.Scheme}://{request.Host}");
 }

@@ -27,47 +27,73 @@ public sealed class RunsHttpFunctions
     }
 
     [Function("StartRun")]
-    public async Task<HttpResponseData> StartRunAsync(
+    public Task<HttpResponseData> StartRunAsync(
         [HttpTrigger(AuthorizationLevel.Function, "post", Route = "pipelines/{name}/runs")] HttpRequestData request,
         [DurableClient] DurableTaskClient client,
-        string name)
-    {
-        var api = Api(client, request);
-        return await WriteAsync(request, await api.StartRunAsync(name, request.Body, ContentLength(request), request.Url, request.FunctionContext.CancellationToken));
-    }
+        string name) =>
+        GuardAsync(request, () => Api(client, request).StartRunAsync(name, request.Body, ContentLength(request), ContentType(request), request.Url, Cancellation(request)));
 
     [Function("GetRun")]
-    public async Task<HttpResponseData> GetRunAsync(
+    public Task<HttpResponseData> GetRunAsync(
         [HttpTrigger(AuthorizationLevel.Function, "get", Route = "runs/{id}")] HttpRequestData request,
         [DurableClient] DurableTaskClient client,
         string id) =>
-        await WriteAsync(request, await Api(client, request).GetRunAsync(id, request.FunctionContext.CancellationToken));
+        GuardAsync(request, () => Api(client, request).GetRunAsync(id, Cancellation(request)));
 
     [Function("CancelRun")]
-    public async Task<HttpResponseData> CancelRunAsync(
+    public Task<HttpResponseData> CancelRunAsync(
         [HttpTrigger(AuthorizationLevel.Function, "post", Route = "runs/{id}/cancel")] HttpRequestData request,
         [DurableClient] DurableTaskClient client,
         string id) =>
-        await WriteAsync(request, await Api(client, request).CancelRunAsync(id, request.Query["reason"], request.FunctionContext.CancellationToken));
+        GuardAsync(request, () => Api(client, request).CancelRunAsync(id, request.Query.GetValues("reason") ?? [], Cancellation(request)));
 
     [Function("ResumeRun")]
-    public async Task<HttpResponseData> ResumeRunAsync(
+    public Task<HttpResponseData> ResumeRunAsync(
         [HttpTrigger(AuthorizationLevel.Function, "post", Route = "runs/{id}/resume")] HttpRequestData request,
         [DurableClient] DurableTaskClient client,
         string id) =>
-        await WriteAsync(request, await Api(client, request).ResumeRunAsync(id, request.Body, ContentLength(request), request.Url, request.FunctionContext.CancellationToken));
+        GuardAsync(request, () => Api(client, request).ResumeRunAsync(id, request.Body, ContentLength(request), ContentType(request), request.Url, Cancellation(request)));
 
     [Function("ListPipelines")]
-    public async Task<HttpResponseData> ListPipelinesAsync(
+    public Task<HttpResponseData> ListPipelinesAsync(
         [HttpTrigger(AuthorizationLevel.Function, "get", Route = "pipelines")] HttpRequestData request,
         [DurableClient] DurableTaskClient client) =>
-        await WriteAsync(request, await Api(client, request).ListPipelinesAsync(request.FunctionContext.CancellationToken));
+        GuardAsync(request, () => Api(client, request).ListPipelinesAsync(Cancellation(request)));
+
+    /// <summary>
+    /// Runs one API call; the last resort for an exception nothing answered is a 500 problem+json carrying the invocation id as
+    /// correlation id (the exception is logged under it, never sent).
+    /// </summary>
+    private async Task<HttpResponseData> GuardAsync(HttpRequestData request, Func<Task<ApiResponse>> call)
+    {
+        ApiResponse response;
+        try
+        {
+            response = await call();
+        }
+        catch (OperationCanceledException) when (request.FunctionContext.CancellationToken.IsCancellationRequested)
+        {
+            throw;
+        }
+        catch (Exception ex)
+        {
+            var correlationId = request.FunctionContext.InvocationId;
+            _logger.LogError(ex, "Unexpected error answering {Method} {Path}; correlation id {CorrelationId}", request.Method, request.Url.AbsolutePath, correlationId);
+            response = Problems.InternalError(correlationId, Problems.Echo(request.Url.AbsolutePath));
+        }
+        return await WriteAsync(request, response);
+    }
 
     private FlujoApi Api(DurableTaskClient client, HttpRequestData request) =>
         new(_catalog, _clients.CreateClient(client), _clients.CreateLinks(client, request), _options, _logger);
 
+    private static CancellationToken Cancellation(HttpRequestData request) => request.FunctionContext.CancellationToken;
+
     private static long? ContentLength(HttpRequestData request) =>
         request.Headers.TryGetValues("Content-Length", out var values) && long.TryParse(values.FirstOrDefault(), out var length) ? length : null;
+
+    private static string? ContentType(HttpRequestData request) =>
+        request.Headers.TryGetValues("Content-Type", out var values) ? string.Join(",", values) : null;
 
     /// <summary>Copies an <see cref="ApiResponse"/> onto the Functions response.</summary>
     public static async Task<HttpResponseData> WriteAsync(HttpRequestData request, ApiResponse api)

@@ -70,4 +70,42 @@ public sealed class FlujoApiTests
         Assert.Equal(["type", "title", "status", "detail", "instance", "errors"], body.Select(p => p.Key));
         Assert.Equal(JsonValue.Create("/name: too short")!.ToJsonString(), body["errors"]![0]!.ToJsonString());
     }
+
+    [Theory]
+    [InlineData("greet-42")]
+    [InlineData("a")]
+    [InlineData("Run_2024-01-01T10:00:00.5")]
+    [InlineData("0.1")]
+    public void RunIdRules_AcceptsAsciiLettersDigitsAndDashUnderscoreDotColon(string id) => Assert.Null(RunIdRules.Check(id));
+
+    [Theory]
+    [InlineData("")]
+    [InlineData(".")]
+    [InlineData("..")]
+    [InlineData("-x")]
+    [InlineData("my run")]
+    [InlineData("ärger")]
+    [InlineData("a/b")]
+    [InlineData("a+b")]
+    [InlineData("a%20b")]
+    [InlineData("a\u0000b")]
+    public void RunIdRules_RefusesEverythingElse(string id) => Assert.NotNull(RunIdRules.Check(id));
+
+    [Fact]
+    public void RunIdRules_LengthLimitIs100() =>
+        Assert.Equal((true, false), (RunIdRules.IsValid(new string('r', 100)), RunIdRules.IsValid(new string('r', 101))));
+
+    [Theory]
+    [InlineData("greet", "greet-")]
+    [InlineData("my pipeline ärger", "my-pipeline--rger-")]
+    [InlineData("...", "run-")]
+    [InlineData("", "run-")]
+    public void RunIdRules_New_FollowsTheRuleForAnyPipelineName(string pipeline, string prefix)
+    {
+        var id = RunIdRules.New(pipeline);
+
+        Assert.StartsWith(prefix, id);
+        Assert.Null(RunIdRules.Check(id));
+        Assert.Null(RunIdRules.Check(RunIdRules.New(new string('p', 500))));
+    }
 }

@@ -13,7 +13,7 @@ namespace Flujo.Functions.Tests.Support;
 /// </summary>
 public sealed class FakeDurableClient
 {
-    private readonly Dictionary<string, OrchestrationMetadata> _instances = new(StringComparer.Ordinal);
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, OrchestrationMetadata> _instances = new(StringComparer.Ordinal);
 
     public FakeDurableClient()
     {
@@ -21,12 +21,23 @@ public sealed class FakeDurableClient
             .Returns((TaskName name, object? input, StartOrchestrationOptions? options, CancellationToken _) =>
             {
                 var id = options?.InstanceId ?? Guid.NewGuid().ToString("N");
-                Scheduled.Add((name.Name, id, (PipelineRunInput)input!));
+                lock (Scheduled) Scheduled.Add((name.Name, id, (PipelineRunInput)input!));
                 Put(id, OrchestrationRuntimeStatus.Pending, name.Name, input: JsonSerializer.Serialize(input, FlujoJson.Options));
                 return Task.FromResult(id);
             });
         Mock.Setup(c => c.GetInstanceAsync(It.IsAny<string>(), It.IsAny<bool>(), It.IsAny<CancellationToken>()))
-            .Returns((string id, bool _, CancellationToken _) => Task.FromResult(_instances.GetValueOrDefault(id)));
+            .Returns(async (string id, bool _, CancellationToken _) =>
+            {
+                if (ReadLatency > TimeSpan.Zero) await Task.Delay(ReadLatency);
+                if (ReadBarrier is { } barrier)
+                {
+                    // Hold each read until that many are in flight (or 200 ms passed), so concurrent callers all read before any writes.
+                    Interlocked.Increment(ref _reads);
+                    var deadline = DateTime.UtcNow.AddMilliseconds(200);
+                    while (Volatile.Read(ref _reads) < barrier && DateTime.UtcNow < deadline) await Task.Delay(5);
+                }
+                return _instances.GetValueOrDefault(id);
+            });
         Mock.Setup(c => c.TerminateInstanceAsync(It.IsAny<string>(), It.IsAny<TerminateInstanceOptions?>(), It.IsAny<CancellationToken>()))
             .Returns((string id, TerminateInstanceOptions? options, CancellationToken _) =>
             {
@@ -54,6 +65,14 @@ public sealed class FakeDurableClient
     public List<(string InstanceId, string EventName, System.Text.Json.Nodes.JsonNode? Payload)> Raised { get; } = [];
 
     public int Schedules => Scheduled.Count;
+
+    /// <summary>How long each instance read takes (default none), to open the window between "does it exist?" and "schedule it".</summary>
+    public TimeSpan ReadLatency { get; set; }
+
+    /// <summary>When set, each instance read waits until this many reads have started (at most 200 ms).</summary>
+    public int? ReadBarrier { get; set; }
+
+    private int _reads;
 
     /// <summary>Sets an instance's stored state, as a backend would after the orchestrator wrote it.</summary>
     public void Put(string id, OrchestrationRuntimeStatus status, string name = "FlujoPipeline", string? input = null, string? output = null, string? customStatus = null)

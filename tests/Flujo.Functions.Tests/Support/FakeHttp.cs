@@ -1,3 +1,4 @@
+using System.Collections.Specialized;
 using System.Security.Claims;
 using System.Text;
 using Microsoft.Azure.Functions.Worker;
@@ -10,14 +11,25 @@ namespace Flujo.Functions.Tests.Support;
 public sealed class FakeHttpRequest : HttpRequestData
 {
     public FakeHttpRequest(string method, string url, string? body = null, FunctionContext? context = null, bool sendContentLength = true)
+        : this(method, url, body is null ? null : Encoding.UTF8.GetBytes(body), contentType: null, context, sendContentLength)
+    {
+    }
+
+    /// <summary>A request with raw body bytes, a <c>Content-Type</c> (null: none) and, optionally, query values as the host parsed them.</summary>
+    public FakeHttpRequest(string method, string url, byte[]? body, string? contentType, FunctionContext? context = null, bool sendContentLength = true, NameValueCollection? query = null)
         : base(context ?? FakeFunctionContext.Create())
     {
         Method = method;
         Url = new Uri(url);
-        var bytes = body is null ? [] : Encoding.UTF8.GetBytes(body);
-        Body = new MemoryStream(bytes);
-        if (body is not null && sendContentLength) Headers.Add("Content-Length", bytes.Length.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        Body = new MemoryStream(body ?? []);
+        if (body is not null && sendContentLength) Headers.Add("Content-Length", body.Length.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        if (contentType is not null) Headers.TryAddWithoutValidation("Content-Type", contentType);
+        _query = query;
     }
+
+    private readonly NameValueCollection? _query;
+
+    public override NameValueCollection Query => _query ?? base.Query;
 
     public override Stream Body { get; }
     public override HttpHeadersCollection Headers { get; } = new();
