@@ -77,11 +77,22 @@ public sealed partial class FlujoEngine : IAsyncDisposable
         return new FlujoEngine(worker, service, new FlujoRunClient(taskHubClient), taskHubClient);
     }
 
+    /// <summary>How long disposing waits for the worker to stop cleanly.</summary>
+    public static readonly TimeSpan StopTimeout = TimeSpan.FromSeconds(15);
+
     public async ValueTask DisposeAsync()
     {
         if (_disposed) return;
         _disposed = true;
-        await _worker.StopAsync(isForced: true);
+        try
+        {
+            // Stopping releases leases in storage; when that storage is gone (Azurite stopped under us), DurableTask's
+            // Azure Storage partition manager waits for ever. Bounded: the worker is dropped anyway.
+            await _worker.StopAsync(isForced: true).WaitAsync(StopTimeout);
+        }
+        catch (TimeoutException)
+        {
+        }
         _worker.Dispose();
         if (_service is IDisposable disposable) disposable.Dispose();
     }

@@ -9,7 +9,8 @@ namespace Flujo.Hosting.Storage;
 /// Makes sure Azurite (local Azure Storage) listens on 127.0.0.1:10000-10002. When nothing listens there, it starts the
 /// project's pinned Azurite (<c>node_modules/.bin/azurite</c> next to the repository's <c>package.json</c>, installed with
 /// <c>npm ci</c> when missing) on loopback, keeping its data in memory, and stops it with SIGTERM on dispose (its data
-/// goes with it). An Azurite that was already running is used as it is and left running. The Azurite started here has
+/// goes with it) once no other process on this machine that went through a launcher still uses it (<see cref="AzuriteUsers"/>:
+/// parallel test assemblies, CLI commands beside a test). An Azurite that was already running is used as it is and left running. The Azurite started here has
 /// its extent GC batched (<see cref="AzuriteGcPatch"/>), so it no longer freezes for 15-30 s once a minute under load.
 /// </summary>
 public sealed class AzuriteLauncher : IAsyncDisposable
@@ -33,7 +34,8 @@ public sealed class AzuriteLauncher : IAsyncDisposable
     {
         _process = process;
         _output = output;
-        if (process is not null) AppDomain.CurrentDomain.ProcessExit += OnProcessExit;
+        AzuriteUsers.Join();
+        AppDomain.CurrentDomain.ProcessExit += OnProcessExit;
     }
 
     /// <summary>True when this launcher started Azurite (and will stop it on dispose).</summary>
@@ -141,20 +143,26 @@ public sealed class AzuriteLauncher : IAsyncDisposable
         throw new TimeoutException($"Azurite did not listen on 127.0.0.1:10000-10002 within {timeout.TotalSeconds:0.#} s. Its output:{Environment.NewLine}{output}");
     }
 
-    /// <summary>Stops the Azurite this launcher started (SIGTERM, then SIGKILL after 10 s); its data goes with it (it is kept in memory).</summary>
+    /// <summary>
+    /// Stops the Azurite this launcher started (SIGTERM, then SIGKILL after 10 s; its data goes with it, it is kept in memory),
+    /// unless another process on this machine still uses it: then the last of them stops it.
+    /// </summary>
     public async ValueTask DisposeAsync()
     {
-        if (Interlocked.Exchange(ref _disposed, 1) == 1 || _process is null) return;
+        if (Interlocked.Exchange(ref _disposed, 1) == 1) return;
         AppDomain.CurrentDomain.ProcessExit -= OnProcessExit;
+        var last = AzuriteUsers.LeaveAndIsLast();
+        if (_process is null)
+        {
+            // An Azurite started by another (finished) process and left for its users: the last user stops it.
+            if (last && AzuriteUsers.TakeHandedOver() is { } handedOver)
+                using (handedOver) await StopAsync(handedOver);
+            return;
+        }
         try
         {
-            if (!_process.HasExited)
-            {
-                Terminate(_process);
-                using var wait = new CancellationTokenSource(TimeSpan.FromSeconds(10));
-                try { await _process.WaitForExitAsync(wait.Token); }
-                catch (OperationCanceledException) { _process.Kill(entireProcessTree: true); await _process.WaitForExitAsync(); }
-            }
+            if (last) await StopAsync(_process);
+            else if (!_process.HasExited) AzuriteUsers.HandOver(_process.Id);
         }
         catch (InvalidOperationException)
         {
@@ -166,12 +174,30 @@ public sealed class AzuriteLauncher : IAsyncDisposable
         }
     }
 
+    private static async Task StopAsync(Process process)
+    {
+        if (process.HasExited) return;
+        Terminate(process);
+        using var wait = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+        try { await process.WaitForExitAsync(wait.Token); }
+        catch (OperationCanceledException) { process.Kill(entireProcessTree: true); await process.WaitForExitAsync(); }
+    }
+
     private void OnProcessExit(object? sender, EventArgs e)
     {
-        // The host is going away without disposing us: do not leave Azurite running.
+        // The host is going away without disposing us: do not leave Azurite running unless another process still uses it.
         try
         {
-            if (_process is { HasExited: false }) Terminate(_process);
+            var last = AzuriteUsers.LeaveAndIsLast();
+            if (_process is { HasExited: false })
+            {
+                if (last) Terminate(_process);
+                else AzuriteUsers.HandOver(_process.Id);
+            }
+            else if (_process is null && last && AzuriteUsers.TakeHandedOver() is { } handedOver)
+            {
+                using (handedOver) Terminate(handedOver);
+            }
         }
         catch (InvalidOperationException)
         {

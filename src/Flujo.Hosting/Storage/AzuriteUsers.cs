@@ -1,0 +1,107 @@
+using System.Diagnostics;
+
+namespace Flujo.Hosting.Storage;
+
+/// <summary>
+/// The processes on this machine that use an Azurite a launcher started, as files in a shared temporary folder, so that
+/// the process that started Azurite does not stop it while another still uses it (test assemblies run in parallel, CLI
+/// commands run beside a test): the last one to leave stops it.
+/// </summary>
+internal static class AzuriteUsers
+{
+    private static readonly Lock Gate = new();
+    private static int _joins;
+
+    private static string Folder => Path.Combine(Path.GetTempPath(), "flujo-azurite-users");
+
+    private static string UserFile(int pid) => Path.Combine(Folder, $"{pid}.user");
+
+    /// <summary>Holds the process id of the Azurite a launcher started and left running for other users.</summary>
+    private static string AzuriteFile => Path.Combine(Folder, "azurite.pid");
+
+    /// <summary>This process uses Azurite (once per launcher).</summary>
+    public static void Join()
+    {
+        lock (Gate)
+        {
+            if (_joins++ > 0) return;
+            TryIo(() =>
+            {
+                Directory.CreateDirectory(Folder);
+                File.WriteAllText(UserFile(Environment.ProcessId), string.Empty);
+            });
+        }
+    }
+
+    /// <summary>A launcher of this process is done; true when no other process on the machine still uses Azurite.</summary>
+    public static bool LeaveAndIsLast()
+    {
+        lock (Gate)
+        {
+            if (_joins > 0 && --_joins > 0) return false;
+            TryIo(() => File.Delete(UserFile(Environment.ProcessId)));
+            return !OtherUsersAlive();
+        }
+    }
+
+    /// <summary>Remembers an Azurite left running because others still used it, for the last of them to stop.</summary>
+    public static void HandOver(int azuritePid) => TryIo(() => File.WriteAllText(AzuriteFile, azuritePid.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+
+    /// <summary>The Azurite handed over by another process, if it is still running; the record is removed.</summary>
+    public static Process? TakeHandedOver()
+    {
+        string? text = null;
+        TryIo(() =>
+        {
+            if (!File.Exists(AzuriteFile)) return;
+            text = File.ReadAllText(AzuriteFile);
+            File.Delete(AzuriteFile);
+        });
+        if (!int.TryParse(text, out var pid)) return null;
+        try
+        {
+            var process = Process.GetProcessById(pid);
+            return process.HasExited ? null : process;
+        }
+        catch (Exception ex) when (ex is ArgumentException or InvalidOperationException)
+        {
+            return null;
+        }
+    }
+
+    private static bool OtherUsersAlive()
+    {
+        var alive = false;
+        TryIo(() =>
+        {
+            if (!Directory.Exists(Folder)) return;
+            foreach (var file in Directory.EnumerateFiles(Folder, "*.user"))
+            {
+                if (!int.TryParse(Path.GetFileNameWithoutExtension(file), out var pid) || pid == Environment.ProcessId) continue;
+                if (IsRunning(pid)) alive = true;
+                else File.Delete(file); // a user that died without leaving
+            }
+        });
+        return alive;
+    }
+
+    private static bool IsRunning(int pid)
+    {
+        try
+        {
+            using var process = Process.GetProcessById(pid);
+            return !process.HasExited;
+        }
+        catch (Exception ex) when (ex is ArgumentException or InvalidOperationException)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>The registry is a courtesy: when the temporary folder cannot be used, launchers behave as before.</summary>
+    private static void TryIo(Action action)
+    {
+        try { action(); }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException) { }
+    }
+}
