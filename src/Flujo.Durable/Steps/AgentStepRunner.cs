@@ -43,8 +43,8 @@ public sealed class AgentStepRunner : IStepRunner
                 StepPath = path == step.Name ? null : path,
                 Input = input,
                 Attempt = attempt,
-                // Deterministic (the same on replay), new for every call: the key of this call's record (SEMANTICS §9).
-                CallId = execution.Orchestration.NewGuid().ToString("N"),
+                // The same on replay and on a re-run episode, new for every call: the key of this call's record (SEMANTICS §9).
+                CallId = execution.Environment.AttemptCallId(path, attempt),
                 Feedback = feedback,
                 PreviousOutput = feedback is null ? null : last?.Output,
                 Context = execution.Run.Context,
