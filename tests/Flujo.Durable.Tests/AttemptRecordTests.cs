@@ -215,6 +215,25 @@ public sealed class AttemptRecordTests
         Assert.Equal(4, store.Count);
     }
 
+    [Fact]
+    public async Task RunIdUsedAgainAfterItsRunEnded_NewRunCallsItsAgents_NotAnsweredFromTheOldRecords()
+    {
+        var agent = AgentScript.Returns("done", cost: Price);
+        var store = new InMemoryAttemptOutcomeStore();
+        await using var harness = new EngineHarness();
+        harness.Agent("paid", agent).Services(s => s.AddSingleton<IAttemptOutcomeStore>(store));
+        var pipeline = new PipelineBuilder("again").Step("a", "paid").Build();
+
+        var first = await harness.RunAsync(pipeline, JsonValue.Create("x"), runId: "same-run");
+        var second = await harness.RunAsync(pipeline, JsonValue.Create("x"), runId: "same-run");
+
+        Assert.Equal(RunStatus.Completed, second.Status);
+        Assert.Equal(2, agent.Calls);
+        Assert.Equal(Price, first.TotalCostUsd);
+        Assert.Equal(Price, second.TotalCostUsd);
+        Assert.Equal(2, store.Count);
+    }
+
     private sealed class UpperProcessor : Flujo.Processors.IProcessor
     {
         public ValueTask<JsonNode?> ProcessAsync(JsonNode? value, Flujo.Processors.ProcessorContext context, CancellationToken cancellationToken) =>
