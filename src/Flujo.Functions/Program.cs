@@ -19,6 +19,7 @@ builder.Services.Configure<WorkerOptions>(options => options.Serializer = new Js
 
 builder.Services.AddFlujo();
 builder.Services.AddFlujoStepCache(builder.Configuration);
+builder.Services.AddFlujoAttemptRecords(builder.Configuration);
 // Register your own agents, processors, plugins and validators here, e.g. builder.Services.AddFlujoAgent<MyAgent>("my-agent");
 
 builder.Services.AddSingleton(PipelineOrchestratorMap.FromAssemblies(typeof(Program).Assembly));

@@ -18,7 +18,9 @@ namespace Microsoft.Extensions.DependencyInjection
         /// <summary>
         /// Registers what runs pipelines: the built-in components, the step runners, the component catalog and the step
         /// cache store (in memory unless one is registered, e.g. with <see cref="AddFlujoBlobCache(IServiceCollection, string, string)"/>).
-        /// Register your own agents with <c>AddFlujoAgent</c> and pipelines with your host.
+        /// Register your own agents with <c>AddFlujoAgent</c> and pipelines with your host. Attempt records (SEMANTICS §9)
+        /// are not registered here: the self-hosted engine picks them for its backend, the Functions app from its
+        /// configuration; <see cref="AddFlujoBlobAttemptRecords(IServiceCollection, string, string, string)"/> chooses them.
         /// </summary>
         public static IServiceCollection AddFlujo(this IServiceCollection services)
         {
