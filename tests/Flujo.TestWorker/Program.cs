@@ -14,8 +14,8 @@ using Microsoft.Extensions.DependencyInjection;
 // and map items run one step name many times) and returns its input. Prints "ready" once the worker listens; runs until killed (or stdin closes).
 // "paid-step" (the paid-once crash test) costs PaidStepAgent.PriceUsd per call, works for --paid-delay-ms (default 1000),
 // logs "paid-begin|paid-end <run tag> <step> <attempt> <unix ms>" (the run tag is its input up to the first '+') and returns
-// "<input>+<step>". With --log-records, every attempt record written is logged "recorded <what> <run id> <step path> <attempt>
-// <unix ms>" (what: started, response, outcome) once it is stored.
+// "<input>+<step>". With --log-records, every attempt record written is logged "recording <what> <run id> <step path>
+// <attempt> <unix ms>" (what: started, response, outcome) before it is written and "recorded ..." once it is stored.
 // Usage: Flujo.TestWorker --storage <connection string> --task-hub <hub> --worker-id <id> --log <file> [--delay-ms 300]
 //        [--paid-delay-ms 1000] [--log-records]
 
@@ -123,8 +123,9 @@ internal sealed class LoggedAttemptStore(IAttemptOutcomeStore inner, Action<stri
 
     public async Task SetAsync(AttemptKey key, AttemptRecord record, CancellationToken cancellationToken = default)
     {
-        await inner.SetAsync(key, record, cancellationToken);
         var what = record.Outcome is not null ? "outcome" : record.Response is not null ? "response" : "started";
+        append($"recording {what} {key.RunId} {key.StepPath} {key.Attempt} {DateTimeOffset.UtcNow.ToUnixTimeMilliseconds()}");
+        await inner.SetAsync(key, record, cancellationToken);
         append($"recorded {what} {key.RunId} {key.StepPath} {key.Attempt} {DateTimeOffset.UtcNow.ToUnixTimeMilliseconds()}");
     }
 }
