@@ -19,6 +19,7 @@ builder.Services.Configure<WorkerOptions>(options => options.Serializer = new Js
 
 builder.Services.AddFlujo();
 builder.Services.AddFlujoStepCache(builder.Configuration);
+builder.Services.AddFlujoAttemptRecords(builder.Configuration);
 // The chat agent over the connections of Flujo:Connections:<name> (app settings Flujo__Connections__default__Endpoint, ...;
 // keys from app settings or Key Vault references, or managed identity for Azure OpenAI): never from a pipeline file.
 builder.Services.AddFlujoChat(builder.Configuration);

@@ -33,6 +33,18 @@ public sealed class AttemptOutcome
     /// <summary>What the agent recorded for the step's metadata (model, tool calls, pricing notes).</summary>
     public JsonObject? Metadata { get; init; }
 
+    /// <summary>
+    /// Earlier agent calls of this same attempt that a dying worker cut off before their outcome was recorded
+    /// (SEMANTICS §9). Each is an attempt made: the step counts it in <c>attempts</c>, and <see cref="CostUsd"/> and
+    /// <see cref="Tokens"/> already include it, charged at this outcome's own call (see <see cref="InterruptedCostUsd"/>).
+    /// </summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)]
+    public int InterruptedCalls { get; init; }
+
+    /// <summary>The part of <see cref="CostUsd"/> charged for <see cref="InterruptedCalls"/>.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)]
+    public decimal InterruptedCostUsd { get; init; }
+
     [JsonIgnore]
     public bool Succeeded => Status == AttemptStatus.Succeeded;
 

@@ -28,7 +28,14 @@ public sealed class StepAttemptExecutor
         _logger = (ILogger?)logger ?? NullLogger.Instance;
     }
 
-    public async Task<AttemptOutcome> ExecuteAsync(StepAttemptRequest request, CancellationToken cancellationToken = default)
+    public Task<AttemptOutcome> ExecuteAsync(StepAttemptRequest request, CancellationToken cancellationToken = default) =>
+        ExecuteAsync(request, journal: null, cancellationToken);
+
+    /// <summary>
+    /// Runs one attempt; <paramref name="journal"/> (optional) is told around the agent call, and a response it recorded
+    /// in an earlier delivery of this attempt replaces the call (SEMANTICS §9).
+    /// </summary>
+    public async Task<AttemptOutcome> ExecuteAsync(StepAttemptRequest request, IAgentCallJournal? journal, CancellationToken cancellationToken = default)
     {
         var step = request.Step;
         var context = (JsonObject)request.Context.DeepClone();
@@ -44,11 +51,12 @@ public sealed class StepAttemptExecutor
             return Fail(AttemptStatus.PromptProcessorFailed, $"Agent execution failed: {ex.Message}", null);
         }
 
-        // 2. The agent call, bounded by the step timeout.
+        // 2. The agent call, bounded by the step timeout; unless an earlier delivery of this attempt recorded its response.
+        var recorded = journal is null ? null : await journal.BeforeAgentCallAsync(cancellationToken);
         AgentResponse response;
         try
         {
-            response = await InvokeAgentAsync(step, request, input, context, cancellationToken);
+            response = recorded ?? await InvokeAgentAsync(step, request, input, context, cancellationToken);
         }
         catch (AgentOutputException ex) when (!cancellationToken.IsCancellationRequested)
         {
@@ -81,6 +89,8 @@ public sealed class StepAttemptExecutor
             _logger.LogDebug(ex, "Step {Step} attempt {Attempt}: agent failed", step.Name, request.Attempt);
             return Fail(AttemptStatus.AgentFailed, $"Agent execution failed with {ex.GetType().Name}: {ex.Message}", null);
         }
+
+        if (recorded is null && journal is not null) await journal.AfterAgentCallAsync(response, cancellationToken);
 
         var tokens = response.Tokens;
         var cost = response.CostUsd;

@@ -19,6 +19,14 @@ public sealed class StepAttemptRequest
     /// <summary>1-based.</summary>
     public int Attempt { get; init; } = 1;
 
+    /// <summary>
+    /// Names this one activity call among every attempt call of the orchestration (SEMANTICS §9): the orchestrator
+    /// derives it deterministically (the same on every replay, different for each call of one step path and attempt, and
+    /// for a new run under a used run id), so a redelivered attempt finds its recorded outcome and no other call does.
+    /// Null: the attempt is not recorded.
+    /// </summary>
+    public string? CallId { get; init; }
+
     /// <summary>Plugin feedback from the previous attempt, fed into this attempt's input.</summary>
     public string? Feedback { get; init; }
 

@@ -36,4 +36,11 @@ public static class MetadataKeys
     public const string FailedBranches = "failed_branches";
     /// <summary>How a human step ended: answered, default (timeout took the default).</summary>
     public const string HumanOutcome = "human_outcome";
+    /// <summary>
+    /// Agent calls of the step that a dying worker cut off before their outcome was recorded, so they ran again
+    /// (SEMANTICS §9). They count in <c>attempts</c>, cost and tokens.
+    /// </summary>
+    public const string InterruptedCalls = "interrupted_calls";
+    /// <summary>The part of the step's cost charged for <see cref="InterruptedCalls"/>: each at the cost of the call that replaced it (an estimate).</summary>
+    public const string InterruptedCostUsd = "interrupted_cost_usd";
 }

@@ -40,6 +40,7 @@ public sealed class PipelineOrchestrator : TaskOrchestrator<PipelineRunInput, Pi
         {
             CacheEnabled = input.CacheEnabled ?? true,
             ParentInstanceId = input.ParentInstanceId,
+            RunKey = input.RunKey,
         };
         var execution = new StepExecution(environment, run);
 

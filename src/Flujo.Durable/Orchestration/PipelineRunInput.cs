@@ -34,4 +34,11 @@ public sealed class PipelineRunInput
 
     /// <summary>For a sub-pipeline: the parent run's instance, told when human steps wait in this one.</summary>
     public string? ParentInstanceId { get; set; }
+
+    /// <summary>
+    /// A key of this execution of the run, new each time a run is started (a run id used again gets a new one); the
+    /// attempt records of SEMANTICS §9 are keyed by it. Sub-pipelines, loop segments and map batches inherit it. Set by
+    /// Flujo's run clients; null (a run started some other way): attempts are keyed by instance id alone.
+    /// </summary>
+    public string? RunKey { get; set; }
 }

@@ -27,6 +27,7 @@ public sealed class RunEnvironment
     }
 
     private readonly HashSet<string> _childIds = new(StringComparer.Ordinal);
+    private readonly Dictionary<(string Path, int Attempt), int> _attemptCalls = [];
 
     public TaskOrchestrationContext Orchestration { get; }
 
@@ -205,6 +206,23 @@ public sealed class RunEnvironment
     public decimal BaseCostUsd { get; init; }
 
     public long BaseTokens { get; init; }
+
+    /// <summary>The run's <see cref="PipelineRunInput.RunKey"/> (null when whoever started the run set none).</summary>
+    public string? RunKey { get; init; }
+
+    /// <summary>
+    /// The call id of an attempt of <paramref name="stepPath"/> (SEMANTICS §9): the run key and how many times this
+    /// orchestration called this path and attempt. It depends on nothing else, so it is the same when an episode whose
+    /// history was never saved (its worker was killed) runs again, even if other branches' events now come in another
+    /// order; a fallback used twice gets a new one the second time. (The orchestration's NewGuid is not that stable: it
+    /// depends on the episode's time, and a re-run episode paid an activity its lost episode had scheduled, twice.)
+    /// </summary>
+    public string AttemptCallId(string stepPath, int attempt)
+    {
+        var n = _attemptCalls.GetValueOrDefault((stepPath, attempt)) + 1;
+        _attemptCalls[(stepPath, attempt)] = n;
+        return $"{RunKey ?? "-"}.{n}";
+    }
 
     /// <summary>
     /// A sub-orchestration id derived from this one's (deterministic, so replays address the same instance; readable in the

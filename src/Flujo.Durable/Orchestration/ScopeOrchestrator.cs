@@ -30,6 +30,7 @@ public sealed class ScopeOrchestrator : TaskOrchestrator<ScopeRunInput, ScopeRun
         {
             CacheEnabled = input.CacheEnabled ?? true,
             ParentInstanceId = input.ParentInstanceId,
+            RunKey = input.RunKey,
         };
         var context0 = input.Loop?.Context ?? input.Context ?? new();
         var state = new RunState(input.ScopeInput, context0, input.StepOutputs, input.Variables);

@@ -49,4 +49,7 @@ public sealed class ScopeRunInput
 
     /// <summary>The orchestration that started this slice; told when human steps wait in it.</summary>
     public string? ParentInstanceId { get; set; }
+
+    /// <summary>The run's <see cref="PipelineRunInput.RunKey"/>.</summary>
+    public string? RunKey { get; set; }
 }

@@ -1,6 +1,7 @@
 using Flujo.Durable.Activities;
 using Flujo.Durable.Orchestration;
 using Flujo.Durable.Steps;
+using Flujo.Execution.Recording;
 using Microsoft.DurableTask;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -19,6 +20,7 @@ public static class FlujoDurableTasks
         (FlujoTaskNames.ScopeOrchestrator, runners => new ScopeOrchestrator(runners)),
     ];
 
+    /// <summary>The activities; the attempt activity records attempts in the <c>IAttemptOutcomeStore</c> registered, if any.</summary>
     public static IReadOnlyList<(TaskName Name, Func<IServiceProvider, ITaskActivity> Create)> Activities { get; } =
     [
         (FlujoTaskNames.AgentAttemptActivity, services => ActivatorUtilities.CreateInstance<AgentAttemptActivity>(services)),
@@ -26,4 +28,15 @@ public static class FlujoDurableTasks
         (FlujoTaskNames.CacheStoreActivity, services => ActivatorUtilities.CreateInstance<CacheStoreActivity>(services)),
         (FlujoTaskNames.ConditionFunctionActivity, services => ActivatorUtilities.CreateInstance<ConditionFunctionActivity>(services)),
     ];
+
+    /// <summary>
+    /// <see cref="Activities"/>, with the attempt activity recording attempts in <paramref name="outcomes"/> (SEMANTICS §9)
+    /// whatever is registered; null: unrecorded.
+    /// </summary>
+    public static IReadOnlyList<(TaskName Name, Func<IServiceProvider, ITaskActivity> Create)> ActivitiesRecordingTo(IAttemptOutcomeStore? outcomes) =>
+        [.. Activities.Select(a => a.Name == FlujoTaskNames.AgentAttemptActivity
+            ? (a.Name, (Func<IServiceProvider, ITaskActivity>)(services => new AgentAttemptActivity(
+                services.GetRequiredService<IServiceScopeFactory>(), outcomes,
+                services.GetService<Microsoft.Extensions.Logging.ILogger<AgentAttemptActivity>>(), services.GetService<TimeProvider>())))
+            : a)];
 }

@@ -33,7 +33,7 @@ public sealed class DurableTaskClientRunClient : IPipelineRunClient
         runId ??= RunIds.New(pipeline.Name);
         if (await IsActiveAsync(runId, cancellationToken)) throw new RunAlreadyExistsException(runId);
 
-        var runInput = new PipelineRunInput { Pipeline = pipeline, Input = input ?? pipeline.DefaultInput?.DeepClone(), Context = context };
+        var runInput = new PipelineRunInput { Pipeline = pipeline, Input = input ?? pipeline.DefaultInput?.DeepClone(), Context = context, RunKey = Guid.NewGuid().ToString("N") };
         try
         {
             return await _client.ScheduleNewOrchestrationInstanceAsync(_orchestratorFor(pipeline), runInput, new StartOrchestrationOptions(runId), cancellationToken);

@@ -50,6 +50,7 @@ public sealed class FlujoDataConverter : DataConverter
             IsSubPipeline = cached.IsSubPipeline,
             Budgets = cached.Budgets?.Select(b => b.Copy()).ToList(),
             ParentInstanceId = cached.ParentInstanceId,
+            RunKey = cached.RunKey,
         };
     }
 }

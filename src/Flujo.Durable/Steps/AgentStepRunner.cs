@@ -23,6 +23,8 @@ public sealed class AgentStepRunner : IStepRunner
         string? feedback = null;
         AttemptOutcome? last = null;
         var attempts = 0;
+        var interruptedCalls = 0;
+        var interruptedCost = 0m;
 
         for (var attempt = 1; attempt <= step.MaxRetries + 1; attempt++)
         {
@@ -41,11 +43,16 @@ public sealed class AgentStepRunner : IStepRunner
                 StepPath = path == step.Name ? null : path,
                 Input = input,
                 Attempt = attempt,
+                // The same on replay and on a re-run episode, new for every call: the key of this call's record (SEMANTICS §9).
+                CallId = execution.Environment.AttemptCallId(path, attempt),
                 Feedback = feedback,
                 PreviousOutput = feedback is null ? null : last?.Output,
                 Context = execution.Run.Context,
             });
-            attempts = attempt;
+            // Agent calls a dying worker cut off (and that ran again) are attempts made too; their cost is in the outcome's.
+            interruptedCalls += last.InterruptedCalls;
+            interruptedCost += last.InterruptedCostUsd;
+            attempts = attempt + interruptedCalls;
             tokens += last.Tokens;
             cost += last.CostUsd;
             execution.Meter.Add(last.CostUsd, last.Tokens.Total);
@@ -70,6 +77,11 @@ public sealed class AgentStepRunner : IStepRunner
         result.LatencyMs = (long)(result.FinishedAt - result.StartedAt).TotalMilliseconds;
         if (last.Metadata is { } agentMetadata)
             foreach (var (key, value) in agentMetadata) result.Metadata[key] = value?.DeepClone();
+        if (interruptedCalls > 0)
+        {
+            result.Metadata[MetadataKeys.InterruptedCalls] = interruptedCalls;
+            result.Metadata[MetadataKeys.InterruptedCostUsd] = interruptedCost;
+        }
 
         if (last.Status == AttemptStatus.ValidationFailed && step.Validation == ValidationMode.NonStrict)
         {

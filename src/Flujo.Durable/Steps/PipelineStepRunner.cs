@@ -34,6 +34,7 @@ public sealed class PipelineStepRunner : IStepRunner
             IsSubPipeline = true,
             Budgets = [.. execution.Meter.Budgets.Select(b => b.Copy())],
             ParentInstanceId = execution.Orchestration.InstanceId,
+            RunKey = environment.RunKey,
         };
 
         PipelineResult sub;

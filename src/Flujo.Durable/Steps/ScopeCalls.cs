@@ -22,6 +22,7 @@ public static class ScopeCalls
         slice.CacheEnabled = environment.CacheEnabled;
 
         slice.ParentInstanceId = execution.Orchestration.InstanceId;
+        slice.RunKey = environment.RunKey;
 
         var instanceId = environment.ChildInstanceId(path, suffix);
         ScopeRunOutput output;

@@ -217,6 +217,13 @@ public sealed class StepExecution
         // What the fallback's own agent recorded (its model, tool calls, a cache hit) describes the output the step now has.
         foreach (var (key, value) in fallback.Metadata)
             if (!metadata.ContainsKey(key)) metadata[key] = value?.DeepClone();
+        // Cut-off agent calls (SEMANTICS §9) of the primary and of the fallback are all the step's.
+        var interruptedCalls = Count(primary, MetadataKeys.InterruptedCalls) + Count(fallback, MetadataKeys.InterruptedCalls);
+        if (interruptedCalls > 0)
+        {
+            metadata[MetadataKeys.InterruptedCalls] = interruptedCalls;
+            metadata[MetadataKeys.InterruptedCostUsd] = Amount(primary, MetadataKeys.InterruptedCostUsd) + Amount(fallback, MetadataKeys.InterruptedCostUsd);
+        }
 
         var combined = new StepResult
         {
@@ -249,6 +256,12 @@ public sealed class StepExecution
         }
         return combined;
     }
+
+    private static int Count(StepResult result, string key) =>
+        result.Metadata[key] is JsonValue value && value.TryGetValue(out int n) ? n : 0;
+
+    private static decimal Amount(StepResult result, string key) =>
+        result.Metadata[key] is JsonValue value && value.TryGetValue(out decimal n) ? n : 0m;
 
     private static JsonArray FallbackChain(StepResult fallback)
     {

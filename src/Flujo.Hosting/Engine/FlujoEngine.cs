@@ -2,6 +2,7 @@ using DurableTask.Core;
 using Flujo.Durable.Registration;
 using Flujo.Durable.Serialization;
 using Flujo.Durable.Steps;
+using Flujo.Execution.Recording;
 using Flujo.Json;
 using Microsoft.DurableTask;
 using Microsoft.DurableTask.Converters;
@@ -47,11 +48,19 @@ public sealed partial class FlujoEngine : IAsyncDisposable
         var service = new InMemoryOrchestrationService(loggerFactory);
         var limits = options ?? new FlujoEngineOptions();
         var worker = new ConcurrencyLimitedOrchestrationService(service, limits.MaxConcurrentOrchestrations, limits.MaxConcurrentActivities);
-        return StartAsync(services, worker, service, loggerFactory, options);
+        // Attempt records as durable as this engine (SEMANTICS §9): in this process, unless the services bring a store.
+        var outcomes = services.GetService<IAttemptOutcomeStore>() ?? new InMemoryAttemptOutcomeStore();
+        return StartAsync(services, worker, service, loggerFactory, options, outcomes);
     }
 
-    /// <summary>Starts an engine on any Durable Task backend.</summary>
-    public static async Task<FlujoEngine> StartAsync(IServiceProvider services, IOrchestrationService service, IOrchestrationServiceClient serviceClient, ILoggerFactory? loggerFactory = null, FlujoEngineOptions? options = null)
+    /// <summary>
+    /// Starts an engine on any Durable Task backend. Attempts are recorded (SEMANTICS §9) in the
+    /// <see cref="IAttemptOutcomeStore"/> of <paramref name="services"/>, if one is registered.
+    /// </summary>
+    public static Task<FlujoEngine> StartAsync(IServiceProvider services, IOrchestrationService service, IOrchestrationServiceClient serviceClient, ILoggerFactory? loggerFactory = null, FlujoEngineOptions? options = null) =>
+        StartAsync(services, service, serviceClient, loggerFactory, options, services.GetService<IAttemptOutcomeStore>());
+
+    private static async Task<FlujoEngine> StartAsync(IServiceProvider services, IOrchestrationService service, IOrchestrationServiceClient serviceClient, ILoggerFactory? loggerFactory, FlujoEngineOptions? options, IAttemptOutcomeStore? outcomes)
     {
         loggerFactory ??= services.GetService<ILoggerFactory>() ?? NullLoggerFactory.Instance;
         var runners = services.GetService<StepRunnerRegistry>() ?? StepRunnerRegistry.Default;
@@ -63,7 +72,7 @@ public sealed partial class FlujoEngine : IAsyncDisposable
         var orchestrators = FlujoDurableTasks.Orchestrators
             .Select(o => (o.Name, Create: (Func<ITaskOrchestrator>)(() => o.Create(runners))))
             .Concat(options?.Orchestrators ?? []);
-        var activities = FlujoDurableTasks.Activities.Concat(options?.Activities ?? []);
+        var activities = FlujoDurableTasks.ActivitiesRecordingTo(outcomes).Concat(options?.Activities ?? []);
         worker.AddTaskOrchestrations(orchestrators
             .Select(o => (ObjectCreator<TaskOrchestration>)new ShimCreator<TaskOrchestration>(o.Name.Name, () => shims.CreateOrchestration(o.Name, o.Create(), parent: null)))
             .ToArray());

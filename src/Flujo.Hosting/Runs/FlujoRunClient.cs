@@ -45,6 +45,7 @@ public sealed class FlujoRunClient : IPipelineRunClient
         var dedupe = runId is null ? null : Running;
         runId ??= RunIds.New(pipeline.Name);
         runInput.Input ??= pipeline.DefaultInput?.DeepClone();
+        runInput.RunKey ??= Guid.NewGuid().ToString("N");
         try
         {
             await _client.CreateOrchestrationInstanceAsync(FlujoTaskNames.PipelineOrchestrator, string.Empty, runId, runInput, tags: null, dedupeStatuses: dedupe);

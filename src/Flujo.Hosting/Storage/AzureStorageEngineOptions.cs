@@ -36,6 +36,14 @@ public sealed record AzureStorageEngineOptions
     /// <summary>How long an extended session waits for the run's next message before it is unloaded (Durable Functions' default, 30 s).</summary>
     public TimeSpan ExtendedSessionIdleTimeout { get; init; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>
+    /// The blob container (in the task hub's storage account) where attempts are recorded so that an attempt a killed
+    /// worker had finished is not paid again (SEMANTICS §9; records under a folder named after the task hub). Default
+    /// <c>flujo-attempts</c>; null records nothing (the engine's at-least-once activities only). An
+    /// <c>IAttemptOutcomeStore</c> registered in the services is used instead.
+    /// </summary>
+    public string? AttemptRecordsContainer { get; init; } = Flujo.Durable.Recording.BlobAttemptOutcomeStore.DefaultContainerName;
+
     /// <summary>Control-queue partitions of the task hub (fixed when the task hub is created).</summary>
     public int PartitionCount { get; init; } = 4;
 

@@ -1,4 +1,7 @@
+using Azure.Storage.Blobs;
 using DurableTask.AzureStorage;
+using Flujo.Durable.Recording;
+using Flujo.Execution.Recording;
 using Flujo.Hosting.Storage;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -30,7 +33,19 @@ public sealed partial class FlujoEngine
         ArgumentException.ThrowIfNullOrWhiteSpace(taskHubName);
         loggerFactory ??= services.GetService<ILoggerFactory>() ?? NullLoggerFactory.Instance;
         var service = CreateAzureStorageService(connectionString, taskHubName, workerId, loggerFactory, storage);
-        return StartAsync(services, service, service, loggerFactory, options);
+        return StartAsync(services, service, service, loggerFactory, options, AttemptRecords(services, connectionString, taskHubName, storage ?? new AzureStorageEngineOptions(), loggerFactory));
+    }
+
+    /// <summary>
+    /// Where attempts are recorded (SEMANTICS §9): the store the services bring, else blobs in the task hub's own storage
+    /// account (container <see cref="AzureStorageEngineOptions.AttemptRecordsContainer"/>, folder = the task hub), as
+    /// durable as the runs. None when that option is null.
+    /// </summary>
+    private static IAttemptOutcomeStore? AttemptRecords(IServiceProvider services, string connectionString, string taskHubName, AzureStorageEngineOptions storage, ILoggerFactory loggerFactory)
+    {
+        if (services.GetService<IAttemptOutcomeStore>() is { } registered) return registered;
+        if (storage.AttemptRecordsContainer is not { } container) return null;
+        return new BlobAttemptOutcomeStore(new BlobServiceClient(connectionString).GetBlobContainerClient(container), taskHubName, loggerFactory.CreateLogger<BlobAttemptOutcomeStore>());
     }
 
     /// <summary>The Azure Storage orchestration service with Flujo's latency and resume settings.</summary>

@@ -53,6 +53,13 @@ public sealed class EngineHarness : IAsyncDisposable
         return this;
     }
 
+    /// <summary>Registers services of the test's own (call before the first run).</summary>
+    public EngineHarness Services(Action<IServiceCollection> configure)
+    {
+        configure(_services);
+        return this;
+    }
+
     /// <summary>Starts the engine with <paramref name="start"/> instead of the default in-memory engine (call before the first run).</summary>
     public EngineHarness StartWith(Func<IServiceProvider, Task<FlujoEngine>> start)
     {

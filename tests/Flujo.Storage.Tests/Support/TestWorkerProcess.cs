@@ -25,7 +25,7 @@ public sealed class TestWorkerProcess : IDisposable
     }
 
     /// <summary>Starts the worker and waits until it prints "ready" (its TaskHubWorker listens).</summary>
-    public static async Task<TestWorkerProcess> StartAsync(string connectionString, string taskHub, string workerId, string logFile, TimeSpan readyTimeout)
+    public static async Task<TestWorkerProcess> StartAsync(string connectionString, string taskHub, string workerId, string logFile, TimeSpan readyTimeout, params string[] extraArgs)
     {
         var info = new ProcessStartInfo("dotnet")
         {
@@ -34,7 +34,8 @@ public sealed class TestWorkerProcess : IDisposable
             RedirectStandardInput = true,
             UseShellExecute = false,
         };
-        foreach (var arg in new[] { WorkerDll(), "--storage", connectionString, "--task-hub", taskHub, "--worker-id", workerId, "--log", logFile })
+        string[] args = [WorkerDll(), "--storage", connectionString, "--task-hub", taskHub, "--worker-id", workerId, "--log", logFile, .. extraArgs];
+        foreach (var arg in args)
             info.ArgumentList.Add(arg);
         var process = new Process { StartInfo = info, EnableRaisingEvents = true };
         var worker = new TestWorkerProcess(process);

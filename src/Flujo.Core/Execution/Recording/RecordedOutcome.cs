@@ -1,0 +1,4 @@
+namespace Flujo.Execution.Recording;
+
+/// <summary>An attempt's outcome, and whether it was answered from its record (nothing ran).</summary>
+public readonly record struct RecordedOutcome(AttemptOutcome Outcome, bool FromRecord);
