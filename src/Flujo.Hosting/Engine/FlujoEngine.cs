@@ -48,8 +48,10 @@ public sealed partial class FlujoEngine : IAsyncDisposable
         var service = new InMemoryOrchestrationService(loggerFactory);
         var limits = options ?? new FlujoEngineOptions();
         var worker = new ConcurrencyLimitedOrchestrationService(service, limits.MaxConcurrentOrchestrations, limits.MaxConcurrentActivities);
-        // Attempt records as durable as this engine (SEMANTICS §9): in this process, unless the services bring a store.
-        var outcomes = services.GetService<IAttemptOutcomeStore>() ?? new InMemoryAttemptOutcomeStore();
+        // No attempt records by default: runs die with this process, so no attempt is ever redelivered after a crash, and
+        // recording cost ~10% per trivial step (bench: 20-step ratio 1.05-1.13x without, 1.25x with). A store registered in
+        // the services is used (tests of the recording do that).
+        var outcomes = services.GetService<IAttemptOutcomeStore>();
         return StartAsync(services, worker, service, loggerFactory, options, outcomes);
     }
 

@@ -16,6 +16,7 @@ public sealed class InMemoryAttemptOutcomeStore : IAttemptOutcomeStore
 
     private readonly ConcurrentDictionary<AttemptKey, string> _records = new();
     private readonly ConcurrentQueue<AttemptKey> _order = new();
+    private int _count;
 
     public InMemoryAttemptOutcomeStore() : this(DefaultCapacity) { }
 
@@ -28,7 +29,8 @@ public sealed class InMemoryAttemptOutcomeStore : IAttemptOutcomeStore
     /// <summary>Most records held; beyond it the oldest written are dropped. Default 100,000.</summary>
     public int Capacity { get; }
 
-    public int Count => _records.Count;
+    // ConcurrentDictionary.Count takes every lock; the store keeps its own count.
+    public int Count => Volatile.Read(ref _count);
 
     public Task<AttemptRecord?> GetAsync(AttemptKey key, CancellationToken cancellationToken = default)
     {
@@ -46,7 +48,9 @@ public sealed class InMemoryAttemptOutcomeStore : IAttemptOutcomeStore
         if (added)
         {
             _order.Enqueue(key);
-            while (_records.Count > Capacity && _order.TryDequeue(out var oldest)) _records.TryRemove(oldest, out _);
+            Interlocked.Increment(ref _count);
+            while (Volatile.Read(ref _count) > Capacity && _order.TryDequeue(out var oldest))
+                if (_records.TryRemove(oldest, out _)) Interlocked.Decrement(ref _count);
         }
         return Task.CompletedTask;
     }
