@@ -263,7 +263,7 @@ internal sealed partial class PipelineReader
         if (Integer(node, field, "an integer >= 1", path) is not { } value) return null;
         if (value < int.MinValue || value > int.MaxValue)
         {
-            Error(node, $"{field}: expected an integer >= 1, got {value} (too large)", path);
+            Error(node, $"{field}: expected an integer >= 1, got {YamlValues.Describe(node)} (too large)", path);
             return null;
         }
         return (int)value;

@@ -306,7 +306,7 @@ internal sealed partial class PipelineReader
             if (Integer(maxRetries, "maxRetries", "an integer >= 0", path) is { } retries)
             {
                 if (retries < 0) Error(maxRetries, $"maxRetries: expected an integer >= 0, got {retries}", path);
-                else if (retries > int.MaxValue) Error(maxRetries, $"maxRetries: expected an integer >= 0, got {retries} (too large)", path);
+                else if (retries > int.MaxValue) Error(maxRetries, $"maxRetries: expected an integer >= 0, got {YamlValues.Describe(maxRetries)} (too large)", path);
                 else step.MaxRetries = (int)retries;
             }
         }
@@ -506,7 +506,7 @@ internal sealed partial class PipelineReader
                     Integer(priority, $"{field}.priority", "an integer", path) is { } value)
                 {
                     if (value >= int.MinValue && value <= int.MaxValue) plugin.Priority = (int)value;
-                    else Error(priority, $"{field}.priority: expected an integer, got {value} (too large)", path);
+                    else Error(priority, $"{field}.priority: expected an integer, got {YamlValues.Describe(priority)} (too large)", path);
                 }
                 if (fields.Value("params") is { } parameters && Parameters(parameters, $"{field}.params", path) is { } obj)
                     plugin.Parameters = obj;
