@@ -15,6 +15,12 @@ public static partial class PipelineValidator
     /// <summary>The longest fallback chain allowed from any step (SEMANTICS §3).</summary>
     public const int MaxFallbackDepth = 10;
 
+    /// <summary>
+    /// The deepest control-flow steps may nest (a step in a body or branch of a step in a body or branch …): a step at the top
+    /// level is at depth 0, so at most this many control-flow steps enclose any step.
+    /// </summary>
+    public const int MaxStepNesting = 16;
+
     /// <summary>Every problem found, sorted by line; empty when the pipeline is valid. With a catalog, unknown components are reported too.</summary>
     public static IReadOnlyList<DefinitionError> Validate(PipelineDefinition pipeline, IComponentCatalog? catalog) =>
         Validate(pipeline, catalog, map: null);
@@ -43,9 +49,12 @@ public static partial class PipelineValidator
         /// One list of steps whose names must be unique: the pipeline's steps and fallbacks, or one body, branch or default
         /// branch. <see cref="Label"/> names it in messages (<c>refine/body</c>); null for the pipeline's own scope.
         /// </summary>
-        private sealed class Scope(string? label)
+        private sealed class Scope(string? label, int depth)
         {
             public string? Label { get; } = label;
+
+            /// <summary>How many control-flow steps enclose its steps: 0 for the pipeline's own scope.</summary>
+            public int Depth { get; } = depth;
 
             /// <summary>Its steps with their step paths; in file order when locations are known.</summary>
             public List<(StepDefinition Step, string Path)> Steps { get; } = [];
@@ -54,7 +63,7 @@ public static partial class PipelineValidator
             public Dictionary<string, StepDefinition> ByName { get; } = new(StringComparer.Ordinal);
         }
 
-        private Scope _top = new(null);
+        private Scope _top = new(null, 0);
 
         /// <summary>Every scope, the pipeline's first, then nested ones as they are met.</summary>
         private readonly List<Scope> _scopes = [];
@@ -65,6 +74,9 @@ public static partial class PipelineValidator
         private readonly Dictionary<StepDefinition, Scope> _scopeOf = new(ReferenceEqualityComparer.Instance);
         private readonly Dictionary<StepDefinition, int> _order = new(ReferenceEqualityComparer.Instance);
         private readonly Dictionary<StepDefinition, string> _pathOf = new(ReferenceEqualityComparer.Instance);
+
+        /// <summary>Steps whose nested steps were reported as too deep (once each).</summary>
+        private readonly HashSet<StepDefinition> _tooDeep = new(ReferenceEqualityComparer.Instance);
 
         public void Check()
         {
@@ -110,26 +122,37 @@ public static partial class PipelineValidator
                 .Concat(pipeline.Fallbacks.Select((s, i) => (Step: s, Path: $"fallbacks[{i}]")))
                 .Where(x => x.Step is not null)
                 .Select(x => (x.Step, Path: !string.IsNullOrWhiteSpace(x.Step.Name) ? x.Step.Name : map?.StepPath(x.Step) ?? x.Path));
-            _top = AddScope(null, declared);
+            _top = AddScope(null, 0, declared);
 
             var fallbackSteps = new HashSet<StepDefinition>(pipeline.Fallbacks.Where(s => s is not null), ReferenceEqualityComparer.Instance);
             foreach (var (name, step) in _top.ByName)
                 if (fallbackSteps.Contains(step)) _topFallbacks[name] = step;
         }
 
-        /// <summary>A nested list of steps: its own scope of names, below <paramref name="label"/>.</summary>
-        private void AddNestedScope(string label, List<StepDefinition>? steps)
+        /// <summary>
+        /// A nested list of steps of <paramref name="owner"/> (its <paramref name="field"/>): its own scope of names, below
+        /// <paramref name="label"/>. Deeper than <see cref="MaxStepNesting"/>, it is reported at the owner and not entered.
+        /// </summary>
+        private void AddNestedScope(StepDefinition owner, string field, string label, List<StepDefinition>? steps)
         {
             if (steps is null) return;
-            AddScope(label, steps
+            var depth = (_scopeOf.GetValueOrDefault(owner)?.Depth ?? 0) + 1;
+            if (depth > MaxStepNesting)
+            {
+                if (_tooDeep.Add(owner))
+                    Add($"{field}: steps nest deeper than {MaxStepNesting} levels (control-flow steps inside the bodies and branches of others); flatten the pipeline or move a part into a sub-pipeline",
+                        Where(owner, field, owner.Location), _pathOf.GetValueOrDefault(owner, owner.Name));
+                return;
+            }
+            AddScope(label, depth, steps
                 .Select((s, i) => (Step: s, Index: i))
                 .Where(x => x.Step is not null)
                 .Select(x => (x.Step, Path: !string.IsNullOrWhiteSpace(x.Step.Name) ? $"{label}/{x.Step.Name}" : map?.StepPath(x.Step) ?? $"{label}[{x.Index}]")));
         }
 
-        private Scope AddScope(string? label, IEnumerable<(StepDefinition Step, string Path)> declared)
+        private Scope AddScope(string? label, int depth, IEnumerable<(StepDefinition Step, string Path)> declared)
         {
-            var scope = new Scope(label);
+            var scope = new Scope(label, depth);
             // File order (stable), so "the second occurrence" is the second one in the file.
             scope.Steps.AddRange(declared
                 .Select((x, i) => (x, i))
