@@ -277,7 +277,7 @@ internal sealed partial class PipelineReader
         {
             foreach (var (text, value) in choices)
                 if (string.Equals(text, scalar.Value, StringComparison.Ordinal)) return value;
-            var near = Validation.NameSuggestions.Closest(scalar.Value, choices.Select(c => c.Text));
+            var near = Validation.NameSuggestions.Closest(scalar.Value, choices.Select(c => c.Text), _suggestions);
             var hint = near is null ? string.Empty : $" Did you mean '{near}'?";
             Error(node, $"{field}: expected one of {allowed}, got '{scalar.Value}'.{hint}", path);
             return null;

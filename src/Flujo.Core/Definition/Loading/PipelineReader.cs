@@ -32,6 +32,9 @@ internal sealed partial class PipelineReader
     private readonly List<DefinitionError> _errors;
     private readonly List<StepDefinition> _inlineFallbacks = [];
 
+    /// <summary>Caps the "did you mean" work of one file (many unknown keys must not add up to seconds).</summary>
+    private readonly NameSuggestions.Budget _suggestions = new();
+
     private PipelineReader(string? file, List<DefinitionError> errors, DefinitionSourceMap map)
     {
         _file = file;
@@ -233,7 +236,7 @@ internal sealed partial class PipelineReader
         }
         if (!SupportedKinds.Contains(kind))
         {
-            var near = NameSuggestions.Closest(kind, SupportedKinds);
+            var near = NameSuggestions.Closest(kind, SupportedKinds, _suggestions);
             var hint = near is null ? string.Empty : $" Did you mean '{near}'?";
             Error(kindNode!, $"Unknown step kind '{kind}'.{hint} Supported kinds: {string.Join(", ", SupportedKinds)}", path);
             if (name is not null) Map.UnbuiltStepNames.Add(name);
@@ -365,7 +368,8 @@ internal sealed partial class PipelineReader
             }
             else if (fallback is YScalar { Broken: false } scalar)
             {
-                step.Fallback = scalar.Value;
+                if (scalar.Value.Trim().Length > 0) step.Fallback = scalar.Value;
+                else Error(fallback, $"fallback: expected a step name or an inline step, got {YamlValues.Describe(fallback)}", path);
             }
             else
             {
@@ -439,7 +443,12 @@ internal sealed partial class PipelineReader
     {
         parametersNode = null;
         if (node is YScalar scalar && !YamlValues.IsNull(scalar))
-            return scalar.Broken ? null : new ComponentReference(scalar.Value) { Location = Loc(scalar) };
+        {
+            if (scalar.Broken) return null;
+            if (scalar.Value.Trim().Length > 0) return new ComponentReference(scalar.Value) { Location = Loc(scalar) };
+            Error(scalar, $"{field}: expected a name or {{ name, params }}, got {YamlValues.Describe(scalar)}", path);
+            return null;
+        }
         if (node is not YMap map)
         {
             Error(node, $"{field}: expected a name or {{ name, params }}, got {YamlValues.Describe(node)}", path);
@@ -515,7 +524,9 @@ internal sealed partial class PipelineReader
             }
             else if (item is YScalar scalar && !YamlValues.IsNull(scalar))
             {
-                if (!scalar.Broken) result.Add(new PluginReference(scalar.Value) { Location = Loc(scalar) });
+                if (scalar.Broken) continue;
+                if (scalar.Value.Trim().Length > 0) result.Add(new PluginReference(scalar.Value) { Location = Loc(scalar) });
+                else Error(scalar, $"{field}: expected a name or {{ name, priority, params }}, got {YamlValues.Describe(scalar)}", path);
             }
             else
             {
@@ -612,7 +623,7 @@ internal sealed partial class PipelineReader
                 }
                 if (!allowed.Contains(key.Value))
                 {
-                    var near = NameSuggestions.Closest(key.Value, allowed);
+                    var near = NameSuggestions.Closest(key.Value, allowed, reader._suggestions);
                     var hint = near is null ? string.Empty : $" Did you mean '{near}'?";
                     reader.Error(key, $"Unknown key '{key.Value}' in {what}.{hint} Allowed keys: {string.Join(", ", allowed)}", path);
                     continue;
