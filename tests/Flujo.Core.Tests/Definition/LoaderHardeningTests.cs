@@ -58,6 +58,35 @@ public class LoaderHardeningTests
         Assert.Contains(errors, e => e.Message.StartsWith("YAML syntax error", StringComparison.Ordinal) || e.Message.Contains("document", StringComparison.Ordinal));
     }
 
+    // ---------------------------------------------------------------- size
+
+    [Fact]
+    public void Aliases_that_expand_exponentially_are_refused_at_a_place()
+    {
+        // Each level is a list of ten loops whose body is the level before: 10^9 steps once expanded.
+        var text = new StringBuilder("name: p\nx0: &l0 [{name: s, agent: echo}]\n");
+        for (var i = 1; i <= 9; i++)
+            text.Append($"x{i}: &l{i} [{string.Join(", ", Enumerable.Range(0, 10).Select(k => $"{{name: l{k}, kind: loop, exitCondition: 'true', body: *l{i - 1}}}"))}]\n");
+        text.Append("steps:\n  - name: loop\n    kind: loop\n    exitCondition: 'true'\n    body: *l9\n");
+        var watch = System.Diagnostics.Stopwatch.StartNew();
+
+        var errors = Errors(text.ToString());
+
+        Assert.True(watch.Elapsed < TimeSpan.FromSeconds(5), watch.Elapsed.ToString());
+        Assert.Contains(errors, e => e.Message.StartsWith("More than 100,000 steps", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void A_text_longer_than_the_limit_is_refused_at_its_start()
+    {
+        var text = "name: p\n#" + new string('x', PipelineLoader.MaxTextLength) + "\nsteps: []\n";
+
+        var error = Assert.Single(Errors(text));
+
+        Assert.Contains("longer than", error.Message);
+        Assert.Equal((1, 1), (error.Location!.Line, error.Location.Column));
+    }
+
     // ---------------------------------------------------------------- numbers beyond double
 
     [Fact]

@@ -32,6 +32,14 @@ internal sealed partial class PipelineReader
     private readonly List<DefinitionError> _errors;
     private readonly List<StepDefinition> _inlineFallbacks = [];
 
+    /// <summary>
+    /// The most steps a file may declare, counting every use of an aliased step list (<c>body: *steps</c>) again: aliases of
+    /// aliases would otherwise make a small file stand for billions of steps.
+    /// </summary>
+    public const int MaxSteps = 100_000;
+
+    private int _stepsRead;
+
     /// <summary>Caps the "did you mean" work of one file (many unknown keys must not add up to seconds).</summary>
     private readonly NameSuggestions.Budget _suggestions = new();
 
@@ -208,6 +216,12 @@ internal sealed partial class PipelineReader
     /// </summary>
     private StepDefinition? ReadStep(YNode node, string unnamedPath, string? scope = null)
     {
+        if (++_stepsRead > MaxSteps)
+        {
+            if (_stepsRead == MaxSteps + 1)
+                Error(node, $"More than {MaxSteps:N0} steps (counting each use of an aliased step list); refusing to read more", unnamedPath);
+            return null;
+        }
         if (node is not YMap map)
         {
             var hint = node is YScalar { Broken: false } s && !YamlValues.IsNull(s) ? $" (write '- name: {s.Value}' and the step's fields)" : string.Empty;
