@@ -72,7 +72,8 @@ public class LoaderHardeningTests
 
         var errors = Errors(text.ToString());
 
-        Assert.True(watch.Elapsed < TimeSpan.FromSeconds(5), watch.Elapsed.ToString());
+        // Generous (busy CI machines): unbounded, it would read a billion steps.
+        Assert.True(watch.Elapsed < TimeSpan.FromSeconds(30), watch.Elapsed.ToString());
         Assert.Contains(errors, e => e.Message.StartsWith("More than 100,000 steps", StringComparison.Ordinal));
     }
 
