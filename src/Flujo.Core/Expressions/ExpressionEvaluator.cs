@@ -122,6 +122,10 @@ public static class ExpressionEvaluator
         if (text.Contains("%}", StringComparison.Ordinal) || text.Contains("}}", StringComparison.Ordinal))
             return new Parsed(null, null, false, "an expression must not contain '%}' or '}}'");
 
+        // Wrapped in one tag below; the parser recurses per nested bracket.
+        if (TemplateNesting.Check(text, TemplateRenderer.MaxNesting, markupOnly: true, startDepth: 1) is { } tooDeep)
+            return new Parsed(null, null, false, tooDeep);
+
         var parser = TemplateRenderer.SharedParser;
         // Comparisons and and/or are conditions (Liquid's output tag would silently drop them); the rest are values,
         // which may use filters (a | size) that a condition cannot.

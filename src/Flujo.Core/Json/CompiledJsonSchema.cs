@@ -8,7 +8,7 @@ namespace Flujo.Json;
 /// A JSON Schema (JsonSchema.Net) compiled once, reporting errors as <c>location: message</c> with JSON Pointer
 /// locations (<c>(root)</c> for the whole value). Used for context and input schemas and the <c>json_schema</c> validator.
 /// Each schema gets its own registry, so the same <c>$id</c> may be compiled again (the global registry refuses that)
-/// and compiled schemas do not pile up in a process-wide registry.
+/// and compiled schemas do not pile up in a process-wide registry. Patterns match with <see cref="PatternTimeout"/>.
 /// </summary>
 public sealed class CompiledJsonSchema
 {
@@ -18,7 +18,7 @@ public sealed class CompiledJsonSchema
 
     /// <summary>Compiles <paramref name="schema"/>; throws when it is not a valid JSON Schema.</summary>
     public static CompiledJsonSchema Compile(JsonNode schema) =>
-        new(JsonSchema.FromText(schema.ToJsonString(), new BuildOptions { SchemaRegistry = new SchemaRegistry() }));
+        new(JsonSchema.FromText(schema.ToJsonString(), PatternTimeout.BuildOptions()));
 
     /// <summary>Compiles <paramref name="schema"/>, or returns null with the reason it is not a valid JSON Schema.</summary>
     public static CompiledJsonSchema? TryCompile(JsonNode schema, out string? error)

@@ -13,6 +13,13 @@ namespace Flujo.Templates;
 /// </summary>
 public static class TemplateRenderer
 {
+    /// <summary>
+    /// The deepest a template may nest block tags (<c>if</c>, <c>for</c>, …), brackets and parentheses, counted together with
+    /// the filters and <c>and</c>/<c>or</c> chained in one tag. Deeper templates (and expressions) are rejected when parsed,
+    /// before the parser's or the renderer's recursion could overflow the stack.
+    /// </summary>
+    public const int MaxNesting = 32;
+
     private static readonly FluidParser Parser = new();
     private static readonly ConcurrentDictionary<string, IFluidTemplate> Cache = new(StringComparer.Ordinal);
     private static readonly TemplateOptions Options = CreateOptions();
@@ -27,6 +34,7 @@ public static class TemplateRenderer
     public static string? TryParse(string template)
     {
         if (Cache.ContainsKey(template)) return null;
+        if (TemplateNesting.Check(template, MaxNesting) is { } tooDeep) return tooDeep;
         if (Parser.TryParse(template, out var parsed, out var error))
         {
             Cache.TryAdd(template, parsed);
@@ -42,7 +50,9 @@ public static class TemplateRenderer
     public static JsonNode? Render(string template, TemplateData data, DateTimeOffset now)
     {
         var parsed = Cache.GetOrAdd(template, static source =>
-            Parser.TryParse(source, out var t, out var error) ? t : throw new TemplateRenderException($"Template does not parse: {error}"));
+            TemplateNesting.Check(source, MaxNesting) is null && Parser.TryParse(source, out var t, out var error)
+                ? t
+                : throw new TemplateRenderException($"Template does not parse: {TryParse(source)}"));
 
         string text;
         try

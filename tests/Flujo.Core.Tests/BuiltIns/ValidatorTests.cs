@@ -147,6 +147,16 @@ public sealed class ValidatorTests
     }
 
     [Fact]
+    public async Task Regex_PathologicalPattern_IsInvalidWithinThePatternTimeout()
+    {
+        var watch = System.Diagnostics.Stopwatch.StartNew();
+        var result = await ValidateAsync("regex", Text(new string('a', 34) + "!"), """{"pattern":"^(a+)+$"}""");
+        Assert.True(watch.Elapsed < TimeSpan.FromSeconds(1), $"took {watch.Elapsed}");
+        Assert.False(result.IsValid);
+        Assert.Contains("took longer than", result.Feedback);
+    }
+
+    [Fact]
     public async Task Regex_MustMatchNotBoolean_Throws()
     {
         var ex = await Assert.ThrowsAsync<ArgumentException>(() => ValidateAsync("regex", Text("x"), """{"pattern":"x","mustMatch":"no"}"""));

@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using Flujo.Json;
 using Flujo.Validators;
 
 namespace Flujo.BuiltIns.Validators;
@@ -6,13 +7,11 @@ namespace Flujo.BuiltIns.Validators;
 /// <summary>
 /// <c>regex</c>: the output text (a string as it is, any other value as compact JSON) must contain a match of
 /// <c>pattern</c> (.NET syntax; anchor with <c>^…$</c> to match the whole text), or, with <c>mustMatch: false</c>,
-/// must not. Matching stops after 2 seconds, which counts as invalid.
+/// must not. Matching stops after <see cref="PatternTimeout.Value"/> (200 ms), which counts as invalid.
 /// </summary>
 public sealed class RegexValidator : IValidator
 {
     public const string RegisteredName = "regex";
-
-    private static readonly TimeSpan MatchTimeout = TimeSpan.FromSeconds(2);
 
     public ValueTask<ValidationResult> ValidateAsync(ValidatorContext context, CancellationToken cancellationToken)
     {
@@ -23,7 +22,7 @@ public sealed class RegexValidator : IValidator
         Regex regex;
         try
         {
-            regex = new Regex(pattern, RegexOptions.CultureInvariant, MatchTimeout);
+            regex = new Regex(pattern, RegexOptions.CultureInvariant, PatternTimeout.Value);
         }
         catch (ArgumentException ex)
         {
@@ -37,7 +36,7 @@ public sealed class RegexValidator : IValidator
         }
         catch (RegexMatchTimeoutException)
         {
-            return ValueTask.FromResult(ValidationResult.Invalid($"Matching the pattern '{pattern}' took longer than {MatchTimeout.TotalSeconds:0} seconds."));
+            return ValueTask.FromResult(ValidationResult.Invalid($"Output is invalid: {PatternTimeout.Message(pattern)}."));
         }
 
         if (mustMatch && !match.Success)

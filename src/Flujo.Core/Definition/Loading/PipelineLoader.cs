@@ -10,6 +10,9 @@ namespace Flujo.Definition.Loading;
 /// </summary>
 public static class PipelineLoader
 {
+    /// <summary>The longest pipeline text (in characters) or file (in bytes) that is read: 10 MiB.</summary>
+    public const int MaxTextLength = 10 * 1024 * 1024;
+
     /// <summary>Loads a pipeline from YAML or JSON text.</summary>
     /// <param name="text">The definition.</param>
     /// <param name="fileName">Named in error locations and kept as <see cref="PipelineDefinition.SourceFile"/>.</param>
@@ -29,6 +32,8 @@ public static class PipelineLoader
         string text;
         try
         {
+            if (new FileInfo(path) is { Exists: true, Length: > MaxTextLength })
+                throw new PipelineDefinitionException([new DefinitionError($"The file is larger than {MaxTextLength / (1024 * 1024)} MiB; a pipeline file may be at most that", new SourceLocation(path, 1, 1))]);
             text = File.ReadAllText(path);
         }
         catch (Exception ex) when (ex is FileNotFoundException or DirectoryNotFoundException)
@@ -49,6 +54,7 @@ public static class PipelineLoader
     public static string? ReadName(string text)
     {
         ArgumentNullException.ThrowIfNull(text);
+        if (text.Length > MaxTextLength) return null;
         var root = YamlTreeReader.Read(text, null, []);
         if (root is not YMap map) return null;
         var name = map.Entries.FirstOrDefault(e => e.Key is YScalar { Value: "name" }).Value;
@@ -63,6 +69,11 @@ public static class PipelineLoader
         var found = new List<DefinitionError>();
         pipeline = null;
 
+        if (text.Length > MaxTextLength)
+        {
+            errors = [new DefinitionError($"The text is longer than {MaxTextLength:N0} characters; a pipeline may be at most that", new SourceLocation(fileName, 1, 1))];
+            return false;
+        }
         var root = YamlTreeReader.Read(text, fileName, found);
         if (root is not null)
         {

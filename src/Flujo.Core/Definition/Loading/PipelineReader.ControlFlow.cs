@@ -263,7 +263,7 @@ internal sealed partial class PipelineReader
         if (Integer(node, field, "an integer >= 1", path) is not { } value) return null;
         if (value < int.MinValue || value > int.MaxValue)
         {
-            Error(node, $"{field}: expected an integer >= 1, got {value} (too large)", path);
+            Error(node, $"{field}: expected an integer >= 1, got {YamlValues.Describe(node)} (too large)", path);
             return null;
         }
         return (int)value;
@@ -277,7 +277,7 @@ internal sealed partial class PipelineReader
         {
             foreach (var (text, value) in choices)
                 if (string.Equals(text, scalar.Value, StringComparison.Ordinal)) return value;
-            var near = Validation.NameSuggestions.Closest(scalar.Value, choices.Select(c => c.Text));
+            var near = Validation.NameSuggestions.Closest(scalar.Value, choices.Select(c => c.Text), _suggestions);
             var hint = near is null ? string.Empty : $" Did you mean '{near}'?";
             Error(node, $"{field}: expected one of {allowed}, got '{scalar.Value}'.{hint}", path);
             return null;

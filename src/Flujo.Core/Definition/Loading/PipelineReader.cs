@@ -32,6 +32,17 @@ internal sealed partial class PipelineReader
     private readonly List<DefinitionError> _errors;
     private readonly List<StepDefinition> _inlineFallbacks = [];
 
+    /// <summary>
+    /// The most steps a file may declare, counting every use of an aliased step list (<c>body: *steps</c>) again: aliases of
+    /// aliases would otherwise make a small file stand for billions of steps.
+    /// </summary>
+    public const int MaxSteps = 100_000;
+
+    private int _stepsRead;
+
+    /// <summary>Caps the "did you mean" work of one file (many unknown keys must not add up to seconds).</summary>
+    private readonly NameSuggestions.Budget _suggestions = new();
+
     private PipelineReader(string? file, List<DefinitionError> errors, DefinitionSourceMap map)
     {
         _file = file;
@@ -205,6 +216,12 @@ internal sealed partial class PipelineReader
     /// </summary>
     private StepDefinition? ReadStep(YNode node, string unnamedPath, string? scope = null)
     {
+        if (++_stepsRead > MaxSteps)
+        {
+            if (_stepsRead == MaxSteps + 1)
+                Error(node, $"More than {MaxSteps:N0} steps (counting each use of an aliased step list); refusing to read more", unnamedPath);
+            return null;
+        }
         if (node is not YMap map)
         {
             var hint = node is YScalar { Broken: false } s && !YamlValues.IsNull(s) ? $" (write '- name: {s.Value}' and the step's fields)" : string.Empty;
@@ -233,7 +250,7 @@ internal sealed partial class PipelineReader
         }
         if (!SupportedKinds.Contains(kind))
         {
-            var near = NameSuggestions.Closest(kind, SupportedKinds);
+            var near = NameSuggestions.Closest(kind, SupportedKinds, _suggestions);
             var hint = near is null ? string.Empty : $" Did you mean '{near}'?";
             Error(kindNode!, $"Unknown step kind '{kind}'.{hint} Supported kinds: {string.Join(", ", SupportedKinds)}", path);
             if (name is not null) Map.UnbuiltStepNames.Add(name);
@@ -306,7 +323,7 @@ internal sealed partial class PipelineReader
             if (Integer(maxRetries, "maxRetries", "an integer >= 0", path) is { } retries)
             {
                 if (retries < 0) Error(maxRetries, $"maxRetries: expected an integer >= 0, got {retries}", path);
-                else if (retries > int.MaxValue) Error(maxRetries, $"maxRetries: expected an integer >= 0, got {retries} (too large)", path);
+                else if (retries > int.MaxValue) Error(maxRetries, $"maxRetries: expected an integer >= 0, got {YamlValues.Describe(maxRetries)} (too large)", path);
                 else step.MaxRetries = (int)retries;
             }
         }
@@ -365,7 +382,8 @@ internal sealed partial class PipelineReader
             }
             else if (fallback is YScalar { Broken: false } scalar)
             {
-                step.Fallback = scalar.Value;
+                if (scalar.Value.Trim().Length > 0) step.Fallback = scalar.Value;
+                else Error(fallback, $"fallback: expected a step name or an inline step, got {YamlValues.Describe(fallback)}", path);
             }
             else
             {
@@ -439,7 +457,12 @@ internal sealed partial class PipelineReader
     {
         parametersNode = null;
         if (node is YScalar scalar && !YamlValues.IsNull(scalar))
-            return scalar.Broken ? null : new ComponentReference(scalar.Value) { Location = Loc(scalar) };
+        {
+            if (scalar.Broken) return null;
+            if (scalar.Value.Trim().Length > 0) return new ComponentReference(scalar.Value) { Location = Loc(scalar) };
+            Error(scalar, $"{field}: expected a name or {{ name, params }}, got {YamlValues.Describe(scalar)}", path);
+            return null;
+        }
         if (node is not YMap map)
         {
             Error(node, $"{field}: expected a name or {{ name, params }}, got {YamlValues.Describe(node)}", path);
@@ -506,7 +529,7 @@ internal sealed partial class PipelineReader
                     Integer(priority, $"{field}.priority", "an integer", path) is { } value)
                 {
                     if (value >= int.MinValue && value <= int.MaxValue) plugin.Priority = (int)value;
-                    else Error(priority, $"{field}.priority: expected an integer, got {value} (too large)", path);
+                    else Error(priority, $"{field}.priority: expected an integer, got {YamlValues.Describe(priority)} (too large)", path);
                 }
                 if (fields.Value("params") is { } parameters && Parameters(parameters, $"{field}.params", path) is { } obj)
                     plugin.Parameters = obj;
@@ -515,7 +538,9 @@ internal sealed partial class PipelineReader
             }
             else if (item is YScalar scalar && !YamlValues.IsNull(scalar))
             {
-                if (!scalar.Broken) result.Add(new PluginReference(scalar.Value) { Location = Loc(scalar) });
+                if (scalar.Broken) continue;
+                if (scalar.Value.Trim().Length > 0) result.Add(new PluginReference(scalar.Value) { Location = Loc(scalar) });
+                else Error(scalar, $"{field}: expected a name or {{ name, priority, params }}, got {YamlValues.Describe(scalar)}", path);
             }
             else
             {
@@ -612,7 +637,7 @@ internal sealed partial class PipelineReader
                 }
                 if (!allowed.Contains(key.Value))
                 {
-                    var near = NameSuggestions.Closest(key.Value, allowed);
+                    var near = NameSuggestions.Closest(key.Value, allowed, reader._suggestions);
                     var hint = near is null ? string.Empty : $" Did you mean '{near}'?";
                     reader.Error(key, $"Unknown key '{key.Value}' in {what}.{hint} Allowed keys: {string.Join(", ", allowed)}", path);
                     continue;

@@ -52,6 +52,9 @@ internal sealed class YamlTreeReader
     private readonly List<DefinitionError> _errors;
     private readonly Dictionary<string, YNode> _anchors = new(StringComparer.Ordinal);
 
+    /// <summary>Where the last event read from the parser ended: where a scanner failure is reported.</summary>
+    private Mark _lastGood = Mark.Empty;
+
     private YamlTreeReader(string? file, List<DefinitionError> errors)
     {
         _file = file;
@@ -68,11 +71,12 @@ internal sealed class YamlTreeReader
         var parser = new Parser(new StringReader(text));
         try
         {
-            parser.Consume<StreamStart>();
+            _lastGood = parser.Consume<StreamStart>().End;
             YNode? root = null;
             var documents = 0;
             while (parser.TryConsume<DocumentStart>(out var start))
             {
+                _lastGood = start.End;
                 documents++;
                 if (documents > 1)
                 {
@@ -81,7 +85,7 @@ internal sealed class YamlTreeReader
                 }
                 _anchors.Clear();
                 root = ReadNode(parser, 0);
-                parser.Consume<DocumentEnd>();
+                _lastGood = parser.Consume<DocumentEnd>().End;
             }
             if (documents == 0)
                 _errors.Add(new DefinitionError("The file is empty: expected a pipeline with at least 'name' and 'steps'", new SourceLocation(_file, 1, 1)));
@@ -97,11 +101,22 @@ internal sealed class YamlTreeReader
             _errors.Add(new DefinitionError($"YAML syntax error: {ex.Message}", Loc(ex.Start)));
             return null;
         }
+        catch (InvalidOperationException)
+        {
+            // YamlDotNet's scanner gives up this way on some broken input (a flow collection left open before more
+            // block content, text after a '...' document end): it is still a syntax error, placed after the last
+            // part that did parse.
+            _errors.Add(new DefinitionError(
+                "YAML syntax error: the text after this point does not parse (an unclosed '[' or '{'? text after a '...' document end?)",
+                Loc(_lastGood)));
+            return null;
+        }
     }
 
     private YNode ReadNode(IParser parser, int depth)
     {
         var current = parser.Current ?? throw new YamlException("Unexpected end of the document.");
+        _lastGood = current.End;
         if (depth > MaxDepth) throw new TooDeepException(current.Start);
         switch (current)
         {

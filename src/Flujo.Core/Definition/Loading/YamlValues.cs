@@ -83,11 +83,28 @@ internal static partial class YamlValues
         return TypeOf(scalar) == ScalarType.Bool && BoolPattern().IsMatch(scalar.Value);
     }
 
+    /// <summary>
+    /// Integers with more significant digits than this are not parsed (a million digits would take seconds): their value is
+    /// clamped to ±10^<see cref="MaxIntegerDigits"/>, which is beyond every range the format accepts and beyond a JSON
+    /// number's (double) range, so they are reported as too large.
+    /// </summary>
+    internal const int MaxIntegerDigits = 400;
+
+    private static readonly BigInteger Clamp = BigInteger.Pow(10, MaxIntegerDigits);
+
+    /// <summary>The largest integer a JSON number (a double) can hold approximately.</summary>
+    private static readonly BigInteger MaxJsonInteger = new(double.MaxValue);
+
     public static bool TryGetInteger(YScalar scalar, out BigInteger value)
     {
         value = default;
         if (TypeOf(scalar) != ScalarType.Int) return false;
         var text = scalar.Value;
+        if (SignificantDigits(text) > MaxIntegerDigits)
+        {
+            value = text.StartsWith('-') ? -Clamp : Clamp;
+            return true;
+        }
         if (text.StartsWith("0x", StringComparison.Ordinal))
             return BigInteger.TryParse("0" + text[2..], NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture, out value);
         if (text.StartsWith("0o", StringComparison.Ordinal))
@@ -99,6 +116,18 @@ internal static partial class YamlValues
         return BigInteger.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out value);
     }
 
+    /// <summary>Digits after the sign, a 0x/0o prefix and leading zeros (an upper bound of the size of the number's decimal form).</summary>
+    private static int SignificantDigits(string text)
+    {
+        var start = text.Length > 0 && text[0] is '+' or '-' ? 1 : 0;
+        if (text.Length > start + 1 && text[start] == '0' && text[start + 1] is 'x' or 'o') start += 2;
+        while (start < text.Length && text[start] == '0') start++;
+        return text.Length - start;
+    }
+
+    /// <summary>An integer too large for a JSON number (beyond a double's range, about 1.8e308).</summary>
+    public static bool IsBeyondJson(BigInteger integer) => BigInteger.Abs(integer) > MaxJsonInteger;
+
     /// <summary>A finite number (integer or float); false for text, booleans, null, <c>.inf</c> and <c>.nan</c>.</summary>
     public static bool TryGetNumber(YScalar scalar, out decimal? exact, out double approximate)
     {
@@ -107,7 +136,7 @@ internal static partial class YamlValues
         var type = TypeOf(scalar);
         if (type == ScalarType.Int)
         {
-            if (!TryGetInteger(scalar, out var integer)) return false;
+            if (!TryGetInteger(scalar, out var integer) || IsBeyondJson(integer)) return false;
             approximate = (double)integer;
             if (integer >= new BigInteger(decimal.MinValue) && integer <= new BigInteger(decimal.MaxValue)) exact = (decimal)integer;
             return !double.IsInfinity(approximate);
@@ -183,7 +212,9 @@ internal static partial class YamlValues
                 {
                     if (integer >= long.MinValue && integer <= long.MaxValue) return JsonValue.Create((long)integer);
                     if (integer >= new BigInteger(decimal.MinValue) && integer <= new BigInteger(decimal.MaxValue)) return JsonValue.Create((decimal)integer);
-                    return JsonValue.Create((double)integer);
+                    if (!IsBeyondJson(integer)) return JsonValue.Create((double)integer);
+                    problems.Add((scalar, $"{Describe(scalar)} is too large for a JSON number (at most about 1.8e308); quote it to make it text"));
+                    return null;
                 }
                 break;
             case ScalarType.Float:

@@ -37,6 +37,8 @@ public static class PipelineReferences
 
         private readonly HashSet<PipelineDefinition> _done = new(ReferenceEqualityComparer.Instance);
 
+        private readonly NameSuggestions.Budget _suggestions = new();
+
         public void Visit(PipelineDefinition pipeline, StepDefinition? via, string? viaPath)
         {
             _stack.Add((pipeline, via, viaPath));
@@ -73,7 +75,7 @@ public static class PipelineReferences
         private void ReportUnknown(PipelineStepDefinition step, string path)
         {
             var names = knownNames?.Where(n => !string.IsNullOrEmpty(n)).Distinct(StringComparer.Ordinal).ToList() ?? [];
-            var hint = NameSuggestions.Closest(step.Pipeline, names) is { } near
+            var hint = NameSuggestions.Closest(step.Pipeline, names, _suggestions) is { } near
                 ? $". Did you mean '{near}'?"
                 : names.Count > 0 ? $". Known pipelines: {NameSuggestions.List(names.Order(StringComparer.Ordinal))}" : string.Empty;
             Errors.Add(new DefinitionError($"Unknown pipeline '{step.Pipeline}'{hint}", step.Location, path));

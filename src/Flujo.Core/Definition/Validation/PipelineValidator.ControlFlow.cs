@@ -22,7 +22,7 @@ public static partial class PipelineValidator
                     {
                         if (defaultSteps.Count == 0 && !Reported(step, "default"))
                             Add("default: a default branch needs at least one step", Where(step, "default", step.Location), path);
-                        AddNestedScope($"{path}/default", defaultSteps);
+                        AddNestedScope(step, "default", $"{path}/default", defaultSteps);
                     }
                     break;
 
@@ -78,7 +78,7 @@ public static partial class PipelineValidator
         {
             if ((body is null || body.Count == 0) && !Reported(step, "body"))
                 Add($"body: {what} needs at least one step", Where(step, "body", step.Location), path);
-            AddNestedScope($"{path}/body", body);
+            AddNestedScope(step, "body", $"{path}/body", body);
         }
 
         private void CheckBranches(StepDefinition step, string path, List<StepBranch>? branches)
@@ -103,7 +103,7 @@ public static partial class PipelineValidator
                 }
                 if ((branch.Steps is null || branch.Steps.Count == 0) && !Reported(branch, "steps"))
                     Add($"branches.{branch.Key}: a branch needs at least one step", at, path);
-                AddNestedScope($"{path}/branches.{branch.Key}", branch.Steps);
+                AddNestedScope(step, "branches", $"{path}/branches.{branch.Key}", branch.Steps);
             }
         }
 

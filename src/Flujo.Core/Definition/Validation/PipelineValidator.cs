@@ -15,6 +15,12 @@ public static partial class PipelineValidator
     /// <summary>The longest fallback chain allowed from any step (SEMANTICS §3).</summary>
     public const int MaxFallbackDepth = 10;
 
+    /// <summary>
+    /// The deepest control-flow steps may nest (a step in a body or branch of a step in a body or branch …): a step at the top
+    /// level is at depth 0, so at most this many control-flow steps enclose any step.
+    /// </summary>
+    public const int MaxStepNesting = 16;
+
     /// <summary>Every problem found, sorted by line; empty when the pipeline is valid. With a catalog, unknown components are reported too.</summary>
     public static IReadOnlyList<DefinitionError> Validate(PipelineDefinition pipeline, IComponentCatalog? catalog) =>
         Validate(pipeline, catalog, map: null);
@@ -43,9 +49,12 @@ public static partial class PipelineValidator
         /// One list of steps whose names must be unique: the pipeline's steps and fallbacks, or one body, branch or default
         /// branch. <see cref="Label"/> names it in messages (<c>refine/body</c>); null for the pipeline's own scope.
         /// </summary>
-        private sealed class Scope(string? label)
+        private sealed class Scope(string? label, int depth)
         {
             public string? Label { get; } = label;
+
+            /// <summary>How many control-flow steps enclose its steps: 0 for the pipeline's own scope.</summary>
+            public int Depth { get; } = depth;
 
             /// <summary>Its steps with their step paths; in file order when locations are known.</summary>
             public List<(StepDefinition Step, string Path)> Steps { get; } = [];
@@ -54,7 +63,7 @@ public static partial class PipelineValidator
             public Dictionary<string, StepDefinition> ByName { get; } = new(StringComparer.Ordinal);
         }
 
-        private Scope _top = new(null);
+        private Scope _top = new(null, 0);
 
         /// <summary>Every scope, the pipeline's first, then nested ones as they are met.</summary>
         private readonly List<Scope> _scopes = [];
@@ -65,6 +74,12 @@ public static partial class PipelineValidator
         private readonly Dictionary<StepDefinition, Scope> _scopeOf = new(ReferenceEqualityComparer.Instance);
         private readonly Dictionary<StepDefinition, int> _order = new(ReferenceEqualityComparer.Instance);
         private readonly Dictionary<StepDefinition, string> _pathOf = new(ReferenceEqualityComparer.Instance);
+
+        /// <summary>Caps the "did you mean" work of one validation.</summary>
+        private readonly NameSuggestions.Budget _suggestions = new();
+
+        /// <summary>Steps whose nested steps were reported as too deep (once each).</summary>
+        private readonly HashSet<StepDefinition> _tooDeep = new(ReferenceEqualityComparer.Instance);
 
         public void Check()
         {
@@ -110,26 +125,37 @@ public static partial class PipelineValidator
                 .Concat(pipeline.Fallbacks.Select((s, i) => (Step: s, Path: $"fallbacks[{i}]")))
                 .Where(x => x.Step is not null)
                 .Select(x => (x.Step, Path: !string.IsNullOrWhiteSpace(x.Step.Name) ? x.Step.Name : map?.StepPath(x.Step) ?? x.Path));
-            _top = AddScope(null, declared);
+            _top = AddScope(null, 0, declared);
 
             var fallbackSteps = new HashSet<StepDefinition>(pipeline.Fallbacks.Where(s => s is not null), ReferenceEqualityComparer.Instance);
             foreach (var (name, step) in _top.ByName)
                 if (fallbackSteps.Contains(step)) _topFallbacks[name] = step;
         }
 
-        /// <summary>A nested list of steps: its own scope of names, below <paramref name="label"/>.</summary>
-        private void AddNestedScope(string label, List<StepDefinition>? steps)
+        /// <summary>
+        /// A nested list of steps of <paramref name="owner"/> (its <paramref name="field"/>): its own scope of names, below
+        /// <paramref name="label"/>. Deeper than <see cref="MaxStepNesting"/>, it is reported at the owner and not entered.
+        /// </summary>
+        private void AddNestedScope(StepDefinition owner, string field, string label, List<StepDefinition>? steps)
         {
             if (steps is null) return;
-            AddScope(label, steps
+            var depth = (_scopeOf.GetValueOrDefault(owner)?.Depth ?? 0) + 1;
+            if (depth > MaxStepNesting)
+            {
+                if (_tooDeep.Add(owner))
+                    Add($"{field}: steps nest deeper than {MaxStepNesting} levels (control-flow steps inside the bodies and branches of others); flatten the pipeline or move a part into a sub-pipeline",
+                        Where(owner, field, owner.Location), _pathOf.GetValueOrDefault(owner, owner.Name));
+                return;
+            }
+            AddScope(label, depth, steps
                 .Select((s, i) => (Step: s, Index: i))
                 .Where(x => x.Step is not null)
                 .Select(x => (x.Step, Path: !string.IsNullOrWhiteSpace(x.Step.Name) ? $"{label}/{x.Step.Name}" : map?.StepPath(x.Step) ?? $"{label}[{x.Index}]")));
         }
 
-        private Scope AddScope(string? label, IEnumerable<(StepDefinition Step, string Path)> declared)
+        private Scope AddScope(string? label, int depth, IEnumerable<(StepDefinition Step, string Path)> declared)
         {
-            var scope = new Scope(label);
+            var scope = new Scope(label, depth);
             // File order (stable), so "the second occurrence" is the second one in the file.
             scope.Steps.AddRange(declared
                 .Select((x, i) => (x, i))
@@ -167,6 +193,10 @@ public static partial class PipelineValidator
 
         private void CheckStep(StepDefinition step, string path)
         {
+            // Null means no fallback; a blank name (a builder given "") would only fail when the fallback is needed.
+            if (step.Fallback is { } fallback && fallback.Trim().Length == 0 && !Reported(step, "fallback"))
+                Add("fallback: expected a step name, got an empty name", Where(step, "fallback", step.Location), path);
+
             if (step.Input is { } template && TemplateRenderer.TryParse(template) is { } parseError)
                 Add($"input: the template does not parse: {FirstLine(parseError)}", Where(step, "input", step.Location), path);
 
@@ -248,7 +278,7 @@ public static partial class PipelineValidator
             var word = KindWord(kind);
             string hint;
             if (known.Count == 0) hint = $": no {word}s are registered";
-            else if (NameSuggestions.Closest(name, known) is { } near) hint = $". Did you mean '{near}'?";
+            else if (NameSuggestions.Closest(name, known, _suggestions) is { } near) hint = $". Did you mean '{near}'?";
             else hint = $". Known {word}s: {NameSuggestions.List(known)}";
             Add($"Unknown {word} '{name}'{hint}", location, path);
         }
@@ -276,6 +306,8 @@ public static partial class PipelineValidator
             var isTarget = new HashSet<StepDefinition>(ReferenceEqualityComparer.Instance);
             foreach (var scope in _scopes)
             {
+                // The names a step of this scope may fall back to, gathered once per scope (not once per unknown name).
+                List<string>? names = null;
                 foreach (var (step, path) in scope.Steps)
                 {
                     if (string.IsNullOrWhiteSpace(step.Fallback) || !ReferenceEquals(_scopeOf.GetValueOrDefault(step), scope)) continue;
@@ -286,45 +318,97 @@ public static partial class PipelineValidator
                     }
                     // Unknown targets.
                     if (map?.UnbuiltStepNames.Contains(step.Fallback) == true) continue;
-                    var candidates = ReferenceEquals(scope, _top) ? scope.ByName.Keys : scope.ByName.Keys.Concat(_topFallbacks.Keys);
-                    var names = candidates.Where(n => n != step.Name).Distinct(StringComparer.Ordinal).ToList();
-                    var hint = NameSuggestions.Closest(step.Fallback, names) is { } near
+                    names ??= (ReferenceEquals(scope, _top) ? scope.ByName.Keys : scope.ByName.Keys.Concat(_topFallbacks.Keys))
+                        .Distinct(StringComparer.Ordinal).ToList();
+                    // The step's own name is among them (first declarations), unless it is a later duplicate of it.
+                    var others = names.Count - (scope.ByName.ContainsKey(step.Name ?? string.Empty) ? 1 : 0);
+                    var hint = NameSuggestions.Closest(step.Fallback, names, _suggestions, exclude: step.Name) is { } near
                         ? $". Did you mean '{near}'?"
-                        : names.Count > 0 ? $". Known steps: {NameSuggestions.List(names)}" : string.Empty;
+                        : others > 0 ? $". Known steps: {NameSuggestions.ListCounted(names.Where(n => n != step.Name), others)}" : string.Empty;
                     Add($"Fallback step '{step.Fallback}' not found{hint}", Where(step, "fallback", step.Location), path);
                 }
             }
 
-            // Cycles and depth: follow each chain from its first declaration.
+            // Cycles and depth. Each step's chain is followed once: what lies beyond a step already resolved is taken from
+            // it (its depth, or that it leads into a cycle), so a long chain costs its length, not its length squared.
             var reportedCycles = new HashSet<string>(StringComparer.Ordinal);
+            var resolved = new Dictionary<StepDefinition, (int Depth, StepDefinition? End)>(ReferenceEqualityComparer.Instance);
+            foreach (var scope in _scopes)
+            {
+                foreach (var (step, _) in scope.Steps)
+                {
+                    if (string.IsNullOrWhiteSpace(step.Name) || !ReferenceEquals(scope.ByName.GetValueOrDefault(step.Name), step)) continue;
+                    Resolve(step, resolved, reportedCycles);
+                }
+            }
             foreach (var scope in _scopes)
             {
                 foreach (var (step, path) in scope.Steps)
                 {
                     if (string.IsNullOrWhiteSpace(step.Name) || !ReferenceEquals(scope.ByName.GetValueOrDefault(step.Name), step)) continue;
-                    var chain = new List<StepDefinition> { step };
-                    var inChain = new Dictionary<StepDefinition, int>(ReferenceEqualityComparer.Instance) { [step] = 0 };
-                    var current = step;
-                    var cycle = false;
-                    while (ResolveFallback(current) is { } next)
-                    {
-                        if (inChain.TryGetValue(next, out var seenAt))
-                        {
-                            cycle = true;
-                            ReportCycle(chain.Skip(seenAt).ToList(), reportedCycles);
-                            break;
-                        }
-                        inChain[next] = chain.Count;
-                        chain.Add(next);
-                        current = next;
-                    }
-
-                    var depth = chain.Count - 1;
-                    if (!cycle && depth > MaxFallbackDepth && !isTarget.Contains(step))
-                        Add($"Fallback chain from '{step.Name}' is deeper than {MaxFallbackDepth} ({depth} fallbacks: {string.Join(" -> ", chain.Select(s => s.Name))})",
+                    if (!resolved.TryGetValue(step, out var chain) || chain.End is null || isTarget.Contains(step)) continue;
+                    if (chain.Depth > MaxFallbackDepth)
+                        Add($"Fallback chain from '{step.Name}' is deeper than {MaxFallbackDepth} ({chain.Depth} fallbacks: {ChainText(step, chain.Depth, chain.End)})",
                             Where(step, "fallback", step.Location), path);
                 }
             }
+        }
+
+        /// <summary>
+        /// Follows the fallbacks from <paramref name="start"/>, recording for each step met how many fallbacks follow it and
+        /// where its chain ends (null when it runs into a cycle, which is reported once).
+        /// </summary>
+        private void Resolve(StepDefinition start, Dictionary<StepDefinition, (int Depth, StepDefinition? End)> resolved, HashSet<string> reportedCycles)
+        {
+            if (resolved.ContainsKey(start)) return;
+            var chain = new List<StepDefinition> { start };
+            var onChain = new Dictionary<StepDefinition, int>(ReferenceEqualityComparer.Instance) { [start] = 0 };
+            (int Depth, StepDefinition? End) beyond;
+            var current = start;
+            while (true)
+            {
+                if (ResolveFallback(current) is not { } next)
+                {
+                    beyond = (0, current);
+                    chain.RemoveAt(chain.Count - 1);
+                    resolved[current] = beyond;
+                    break;
+                }
+                if (resolved.TryGetValue(next, out var known))
+                {
+                    beyond = known;
+                    break;
+                }
+                if (onChain.TryGetValue(next, out var seenAt))
+                {
+                    ReportCycle(chain.Skip(seenAt).ToList(), reportedCycles);
+                    beyond = (0, null);
+                    break;
+                }
+                onChain[next] = chain.Count;
+                chain.Add(next);
+                current = next;
+            }
+            for (var i = chain.Count - 1; i >= 0; i--)
+            {
+                if (beyond.End is not null) beyond = (beyond.Depth + 1, beyond.End);
+                resolved[chain[i]] = beyond;
+            }
+        }
+
+        /// <summary>The names along a chain of <paramref name="depth"/> fallbacks; a long one shows its first ten and its end.</summary>
+        private string ChainText(StepDefinition start, int depth, StepDefinition end)
+        {
+            const int shown = 20;
+            var names = new List<string>();
+            var current = start;
+            for (var i = 0; i <= Math.Min(depth, shown) && current is not null; i++)
+            {
+                names.Add(current.Name);
+                current = ResolveFallback(current);
+            }
+            if (depth <= shown) return string.Join(" -> ", names);
+            return $"{string.Join(" -> ", names.Take(10))} -> … -> {end.Name}";
         }
 
         private void ReportCycle(List<StepDefinition> members, HashSet<string> reported)
