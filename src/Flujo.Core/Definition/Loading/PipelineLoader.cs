@@ -74,16 +74,27 @@ public static class PipelineLoader
             errors = [new DefinitionError($"The text is longer than {MaxTextLength:N0} characters; a pipeline may be at most that", new SourceLocation(fileName, 1, 1))];
             return false;
         }
-        var root = YamlTreeReader.Read(text, fileName, found);
-        if (root is not null)
+        try
         {
-            var map = new DefinitionSourceMap();
-            var model = PipelineReader.Read(root, fileName, found, map);
-            if (model is not null)
+            var root = YamlTreeReader.Read(text, fileName, found);
+            if (root is not null)
             {
-                found.AddRange(PipelineValidator.Validate(model, catalog, map));
-                pipeline = model;
+                var map = new DefinitionSourceMap();
+                var model = PipelineReader.Read(root, fileName, found, map);
+                if (model is not null)
+                {
+                    found.AddRange(PipelineValidator.Validate(model, catalog, map));
+                    pipeline = model;
+                }
             }
+        }
+        catch (Exception ex) when (ex is not (OutOfMemoryException or OperationCanceledException))
+        {
+            // The last line of defence of "any bytes load or are rejected with located errors" (fuzzing found no such
+            // case; a new one is still an error for the file, not a crash of the host that reads it).
+            found.Add(new DefinitionError(
+                $"The file could not be read ({ex.GetType().Name}: {ex.Message}); this is a bug in Flujo's loader, please report it with the file",
+                found.LastOrDefault(e => e.Location is not null)?.Location ?? new SourceLocation(fileName, 1, 1)));
         }
 
         errors = PipelineValidator.Sort(found.Distinct());
