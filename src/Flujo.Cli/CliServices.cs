@@ -14,14 +14,20 @@ namespace Flujo.Cli;
 internal static class CliServices
 {
     /// <param name="transcript">Record or replay the model calls to or from this file (null: neither).</param>
+    /// <param name="storageConnectionString">
+    /// The Azure Storage account the runs live on (Azurite or a real account): step results are cached in its blobs
+    /// (container <c>flujo-cache</c>), shared by every command, server and worker on it. Null: the in-memory backend,
+    /// whose cache lives as long as the process.
+    /// </param>
     /// <exception cref="FileNotFoundException">Replay of a file that does not exist.</exception>
     /// <exception cref="InvalidDataException">Replay of a file that is not a transcript.</exception>
-    public static ServiceCollection Create((TranscriptMode Mode, string Path)? transcript = null)
+    public static ServiceCollection Create((TranscriptMode Mode, string Path)? transcript = null, string? storageConnectionString = null)
     {
         var configuration = CliConfiguration.Build();
         var services = new ServiceCollection();
         services.AddSingleton<IConfiguration>(configuration);
         services.AddFlujo();
+        if (storageConnectionString is not null) services.AddFlujoBlobCache(storageConnectionString);
         services.AddFlujoChat(configuration);
         if (transcript is { } t) services.AddFlujoTranscript(t.Mode, t.Path);
         return services;

@@ -27,6 +27,13 @@ app.Configure(config =>
         .WithDescription("Run the runs of a task hub on Azure Storage until Ctrl+C / SIGTERM; several workers share one task hub.")
         .WithExample("worker", "--store", "azurite")
         .WithExample("worker", "--storage", "\"<connection string>\"", "--worker-id", "worker-1");
+    config.AddBranch("store", store =>
+    {
+        store.SetDescription("The local store of --store azurite: Azurite in the background, its data in .flujo/azurite; it keeps running between commands.");
+        store.AddCommand<StoreStartCommand>("start").WithDescription("Start the local store (if it is not running).").WithExample("store", "start");
+        store.AddCommand<StoreStatusCommand>("status").WithDescription("Say whether the local store runs, and where its data are.").WithExample("store", "status");
+        store.AddCommand<StoreStopCommand>("stop").WithDescription("Stop the local store with SIGTERM; its data stay on disk.").WithExample("store", "stop");
+    });
     config.AddBranch("runs", runs =>
     {
         runs.SetDescription("Start, list, show, resume and cancel runs on a task hub on Azure Storage (workers run them).");

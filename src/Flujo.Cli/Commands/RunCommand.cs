@@ -28,7 +28,7 @@ public sealed class RunCommand : AsyncCommand<RunSettings>
         ServiceCollection services;
         try
         {
-            services = CliServices.Create(settings.Transcript);
+            services = CliServices.Create(settings.Transcript, settings.Durable ? settings.Storage ?? LocalStore.ConfiguredConnectionString : null);
         }
         catch (Exception ex) when (ex is FileNotFoundException or InvalidDataException)
         {
@@ -64,9 +64,9 @@ public sealed class RunCommand : AsyncCommand<RunSettings>
         try
         {
             if (settings.Durable && settings.Storage is null)
-                azurite = await AzuriteLauncher.EnsureRunningAsync(log: line => errors.MarkupLine($"[grey]{Markup.Escape(line)}[/]"), cancellationToken: cancellationToken);
+                azurite = await LocalStoreTarget.EnsureAsync(errors, cancellationToken);
             engine = settings.Durable
-                ? await FlujoEngine.StartOnAzureStorageAsync(provider, settings.Storage ?? AzuriteLauncher.ConnectionString, settings.TaskHub)
+                ? await FlujoEngine.StartOnAzureStorageAsync(provider, settings.Storage ?? LocalStore.ConfiguredConnectionString, settings.TaskHub)
                 : await FlujoEngine.StartInMemoryAsync(provider);
         }
         catch (Exception ex) when (settings.Durable)
@@ -76,7 +76,7 @@ public sealed class RunCommand : AsyncCommand<RunSettings>
             errors.MarkupLine($"[red]error[/] Could not start the engine on Azure Storage: {Markup.Escape(ex.Message)}");
             return ExitCodes.RunFailed;
         }
-        // Stop the worker before Azurite (when we started it), with SIGTERM.
+        // Stop the worker before leaving Azurite (the local store keeps running for the next command).
         await using var stopAzurite = azurite;
         await using var stopEngine = engine;
 
@@ -112,8 +112,6 @@ public sealed class RunCommand : AsyncCommand<RunSettings>
                 if (settings.Durable)
                 {
                     errors.MarkupLine($"It stays paused on task hub {Markup.Escape(settings.TaskHub)}. Answer it with: flujo runs resume {Markup.Escape(runId)} --input '<json>' {Markup.Escape(DurableTarget(settings))} (a worker must run there: flujo worker {Markup.Escape(DurableTarget(settings))}).");
-                    if (azurite is { StartedHere: true })
-                        errors.MarkupLine("[yellow]![/] This command started Azurite, which keeps nothing once it stops: start Azurite or a worker (flujo worker --store azurite) first to keep paused runs.");
                 }
                 else
                 {

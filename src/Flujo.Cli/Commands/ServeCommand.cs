@@ -45,12 +45,12 @@ public sealed class ServeCommand : AsyncCommand<ServeSettings>
         try
         {
             if (settings.Durable && settings.Storage is null)
-                azurite = await AzuriteLauncher.EnsureRunningAsync(log: line => errors.MarkupLine($"[grey]{Markup.Escape(line)}[/]"), cancellationToken: shutdown.Token);
+                azurite = await LocalStoreTarget.EnsureAsync(errors, shutdown.Token);
             server = await LocalServer.StartAsync(new LocalServerOptions
             {
                 Port = settings.Port,
                 Catalog = catalog,
-                StorageConnectionString = settings.Durable ? settings.Storage ?? AzuriteLauncher.ConnectionString : null,
+                StorageConnectionString = settings.Durable ? settings.Storage ?? LocalStore.ConfiguredConnectionString : null,
                 TaskHub = settings.TaskHub,
                 LoggerFactory = logs,
             }, shutdown.Token);

@@ -16,12 +16,12 @@ internal static class TaskHubTarget
     /// </summary>
     public static async Task<TaskHubConnection?> ConnectAsync(TaskHubSettings settings, CancellationToken cancellationToken)
     {
-        if (settings.Azurite && (await AzuriteLauncher.ListeningPortsAsync(cancellationToken)).Count != AzuriteLauncher.Ports.Count)
+        if (settings.Azurite && (await LocalStore.GetStatusAsync(LocalStore.ConfiguredBlobPort, cancellationToken)).State == LocalStoreState.Stopped)
         {
-            Consoles.Error.MarkupLine("[red]error[/] Azurite is not listening on 127.0.0.1:10000-10002. Start a worker first (flujo worker --store azurite starts Azurite), or Azurite itself (npm run azurite).");
+            Consoles.Error.MarkupLine($"[red]error[/] Azurite is not listening on 127.0.0.1:{LocalStore.ConfiguredBlobPort}-{LocalStore.ConfiguredBlobPort + 2}. Start the local store (flujo store start; flujo worker --store azurite starts it too), or Azurite itself (npm run azurite).");
             return null;
         }
-        return TaskHubConnection.Connect(settings.Storage ?? AzuriteLauncher.ConnectionString, settings.TaskHub);
+        return TaskHubConnection.Connect(settings.Storage ?? LocalStore.ConfiguredConnectionString, settings.TaskHub);
     }
 
     /// <summary>Reports a storage failure (unreachable account, missing task hub) on stderr.</summary>

@@ -26,7 +26,7 @@ public sealed class WorkerCommand : AsyncCommand<WorkerSettings>
             .AddSimpleConsole(o => o.SingleLine = true)
             .AddConsole(o => o.LogToStandardErrorThreshold = LogLevel.Trace)
             .SetMinimumLevel(LogLevel.Warning));
-        var services = CliServices.Create();
+        var services = CliServices.Create(storageConnectionString: settings.Storage ?? LocalStore.ConfiguredConnectionString);
         services.AddSingleton<IAttemptObserver>(new WorkerLogObserver(errors));
         await using var provider = services.BuildServiceProvider();
 
@@ -36,8 +36,8 @@ public sealed class WorkerCommand : AsyncCommand<WorkerSettings>
         try
         {
             if (settings.Azurite)
-                azurite = await AzuriteLauncher.EnsureRunningAsync(log: line => errors.MarkupLine($"[grey]{Markup.Escape(line)}[/]"), cancellationToken: shutdown.Token);
-            engine = await FlujoEngine.StartOnAzureStorageAsync(provider, settings.Storage ?? AzuriteLauncher.ConnectionString, settings.TaskHub, workerId, logs);
+                azurite = await LocalStoreTarget.EnsureAsync(errors, shutdown.Token);
+            engine = await FlujoEngine.StartOnAzureStorageAsync(provider, settings.Storage ?? LocalStore.ConfiguredConnectionString, settings.TaskHub, workerId, logs);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
@@ -45,9 +45,9 @@ public sealed class WorkerCommand : AsyncCommand<WorkerSettings>
             errors.MarkupLine($"[red]error[/] Could not start the worker on {Markup.Escape(TaskHubTarget.Describe(settings))}: {Markup.Escape(ex.Message)}");
             return ExitCodes.RunFailed;
         }
-        // Stop the worker before Azurite (when we started it).
+        // Stop the worker before leaving Azurite (the local store keeps running).
         await using var stopAzurite = azurite;
-        errors.MarkupLine($"Worker [bold]{Markup.Escape(workerId)}[/] running the runs of {Markup.Escape(TaskHubTarget.Describe(settings))}{(azurite?.StartedHere == true ? " (Azurite started here; it stops with the worker)" : "")}. Ctrl+C stops.");
+        errors.MarkupLine($"Worker [bold]{Markup.Escape(workerId)}[/] running the runs of {Markup.Escape(TaskHubTarget.Describe(settings))}. Ctrl+C stops.");
         await shutdown.WaitAsync();
         errors.MarkupLine("[grey]Stopping the worker; runs in flight resume on the next worker of this task hub.[/]");
         if (!await ShutdownSignal.WithinAsync(engine.DisposeAsync().AsTask(), StopLimit))

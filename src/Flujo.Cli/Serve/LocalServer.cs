@@ -79,7 +79,7 @@ public sealed class LocalServer : IAsyncDisposable
         if (options.PublicBaseUri is not null) LinkBase.Validate(options.PublicBaseUri, nameof(options.PublicBaseUri));
         var loggerFactory = options.LoggerFactory ?? NullLoggerFactory.Instance;
 
-        var engineServices = CliServices.Create();
+        var engineServices = CliServices.Create(storageConnectionString: options.StorageConnectionString);
         options.ConfigureServices?.Invoke(engineServices);
         var provider = engineServices.BuildServiceProvider();
         FlujoEngine engine;

@@ -220,9 +220,13 @@ public sealed class AzuriteLauncher : IAsyncDisposable
     }
 
     /// <summary>The ports of 127.0.0.1:10000-10002 that accept a TCP connection.</summary>
-    public static async Task<IReadOnlyList<int>> ListeningPortsAsync(CancellationToken cancellationToken = default)
+    public static Task<IReadOnlyList<int>> ListeningPortsAsync(CancellationToken cancellationToken = default) =>
+        ListeningPortsAsync(Ports, cancellationToken);
+
+    /// <summary>The ports of <paramref name="ports"/> on 127.0.0.1 that accept a TCP connection.</summary>
+    internal static async Task<IReadOnlyList<int>> ListeningPortsAsync(IReadOnlyList<int> ports, CancellationToken cancellationToken)
     {
-        var results = await Task.WhenAll(Ports.Select(async port => (port, open: await IsListeningAsync(port, cancellationToken))));
+        var results = await Task.WhenAll(ports.Select(async port => (port, open: await IsListeningAsync(port, cancellationToken))));
         return [.. results.Where(r => r.open).Select(r => r.port)];
     }
 
@@ -273,10 +277,10 @@ public sealed class AzuriteLauncher : IAsyncDisposable
         return null;
     }
 
-    private static string AzuriteExecutable(string root) =>
+    internal static string AzuriteExecutable(string root) =>
         Path.Combine(root, "node_modules", ".bin", OperatingSystem.IsWindows() ? "azurite.cmd" : "azurite");
 
-    private static async Task RunNpmCiAsync(string root, CancellationToken cancellationToken)
+    internal static async Task RunNpmCiAsync(string root, CancellationToken cancellationToken)
     {
         var start = new ProcessStartInfo(OperatingSystem.IsWindows() ? "npm.cmd" : "npm")
         {
@@ -318,7 +322,7 @@ public sealed class AzuriteLauncher : IAsyncDisposable
         }
     }
 
-    private static void Terminate(Process process)
+    internal static void Terminate(Process process)
     {
         if (OperatingSystem.IsWindows())
         {
