@@ -77,6 +77,8 @@ public sealed class RunCommand : AsyncCommand<RunSettings>
         {
             if (settings.Durable && settings.Storage is null)
                 azurite = await AzuriteLauncher.EnsureRunningAsync(log: line => errors.MarkupLine($"[grey]{Markup.Escape(line)}[/]"), cancellationToken: cancellationToken);
+            if (settings.Storage is not null && !await StorageProbe.ReachableAsync(settings.Storage, cancellationToken))
+                return ExitCodes.RunFailed;
             engine = settings.Durable
                 ? await FlujoEngine.StartOnAzureStorageAsync(provider, settings.Storage ?? AzuriteLauncher.ConnectionString, settings.TaskHub)
                 : await FlujoEngine.StartInMemoryAsync(provider);

@@ -46,6 +46,7 @@ public sealed class ServeCommand : AsyncCommand<ServeSettings>
         {
             if (settings.Durable && settings.Storage is null)
                 azurite = await AzuriteLauncher.EnsureRunningAsync(log: line => errors.MarkupLine($"[grey]{Markup.Escape(line)}[/]"), cancellationToken: shutdown.Token);
+            if (settings.Storage is not null && !await StorageProbe.ReachableAsync(settings.Storage, shutdown.Token)) return ExitCodes.RunFailed;
             server = await LocalServer.StartAsync(new LocalServerOptions
             {
                 Port = settings.Port,
