@@ -19,9 +19,22 @@ public sealed class RunInterruptTests : IDisposable
     [Theory]
     [InlineData(SigInt, ExitCodes.Interrupted)]
     [InlineData(SigTerm, ExitCodes.Terminated)]
-    public async Task Run_SignalWhileAStepRuns_CancelsTheRunAndSaysWhatFinished(int signal, int expectedExit)
+    public Task Run_SignalWhileAStepRuns_CancelsTheRunAndSaysWhatFinished(int signal, int expectedExit) =>
+        InterruptAsync(signal, expectedExit, []);
+
+    [Fact]
+    public async Task Run_SigIntOnADurableStore_CancelsTheRunOnTheTaskHub()
     {
-        if (!OperatingSystem.IsLinux() && !OperatingSystem.IsMacOS()) return;
+        var hub = "Sig" + Guid.NewGuid().ToString("N")[..12];
+
+        var stderr = await InterruptAsync(SigInt, ExitCodes.Interrupted, ["--store", "azurite", "--task-hub", hub]);
+
+        Assert.Contains($"was cancelled on task hub {hub}", stderr);
+    }
+
+    private async Task<string> InterruptAsync(int signal, int expectedExit, string[] extraArgs)
+    {
+        if (!OperatingSystem.IsLinux() && !OperatingSystem.IsMacOS()) return string.Empty;
         _folder.Write("slow.yaml", """
             name: slow
             defaultInput: hi
@@ -48,7 +61,7 @@ public sealed class RunInterruptTests : IDisposable
             StandardErrorEncoding = Encoding.UTF8,
             StandardOutputEncoding = Encoding.UTF8,
         };
-        foreach (var arg in new[] { FlujoCli.CliDll, "run", "slow.yaml" }) start.ArgumentList.Add(arg);
+        foreach (var arg in (string[])[FlujoCli.CliDll, "run", "slow.yaml", .. extraArgs]) start.ArgumentList.Add(arg);
         using var process = Process.Start(start)!;
         process.StandardInput.Close();
         var stderr = new StringBuilder();
@@ -63,7 +76,7 @@ public sealed class RunInterruptTests : IDisposable
         var stdout = process.StandardOutput.ReadToEndAsync();
         try
         {
-            await waiting.Task.WaitAsync(TimeSpan.FromSeconds(60));
+            await waiting.Task.WaitAsync(TimeSpan.FromSeconds(90));
             Assert.Equal(0, kill(process.Id, signal));
             await process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(30));
         }
@@ -83,6 +96,7 @@ public sealed class RunInterruptTests : IDisposable
         // The fail agent's own message names an exception; nothing else may (no cancellation exception, no stack trace).
         Assert.DoesNotContain("CanceledException", text);
         Assert.DoesNotContain("   at ", text);
+        return text;
     }
 
     [DllImport("libc", SetLastError = true)]
