@@ -16,4 +16,10 @@ public static class ExitCodes
     /// durable one stays paused for <c>flujo runs resume</c>.
     /// </summary>
     public const int Paused = 3;
+
+    /// <summary><c>flujo run</c> interrupted by Ctrl+C (SIGINT): the run was cancelled (128 + 2).</summary>
+    public const int Interrupted = 130;
+
+    /// <summary><c>flujo run</c> stopped by SIGTERM: the run was cancelled (128 + 15).</summary>
+    public const int Terminated = 143;
 }

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Flujo.Agents.Transcripts;
+using Flujo.Api;
 using Flujo.Cli.Human;
 using Flujo.Cli.Rendering;
 using Flujo.Definition;
@@ -25,6 +26,8 @@ public sealed class RunCommand : AsyncCommand<RunSettings>
     public override async Task<int> ExecuteAsync(CommandContext context, RunSettings settings, CancellationToken cancellationToken)
     {
         var errors = Consoles.Error;
+        using var interrupt = new RunInterrupt(cancellationToken);
+        cancellationToken = interrupt.Token;
         ServiceCollection services;
         try
         {
@@ -43,7 +46,8 @@ public sealed class RunCommand : AsyncCommand<RunSettings>
         {
             using (var catalogServices = services.BuildServiceProvider())
                 pipeline = CliServices.LoadPipeline(settings.File, catalogServices);
-            input = settings.Input is null ? null : FlujoJson.ParseOrString(settings.Input);
+            // As runs start and the HTTP API: the default input stands in for a missing one, and must pass the schema too.
+            input = settings.Input is null ? pipeline.DefaultInput?.DeepClone() : FlujoJson.ParseOrString(settings.Input);
             runContext = ParseContext(settings.Context);
         }
         catch (PipelineDefinitionException ex)
@@ -57,7 +61,15 @@ public sealed class RunCommand : AsyncCommand<RunSettings>
             return ExitCodes.InvalidInput;
         }
 
-        services.AddSingleton<IAttemptObserver>(new ConsoleProgressObserver(errors, pipeline.Steps.Select(s => s.Name)));
+        // As runs start and POST /api/runs: input failing the pipeline's input schema is never run.
+        if (FlujoApi.InputErrors(pipeline, input) is { } schemaErrors)
+        {
+            foreach (var error in schemaErrors) errors.MarkupLine($"[red]error[/] input: {Markup.Escape(error)}");
+            return ExitCodes.InvalidInput;
+        }
+
+        var progress = new ConsoleProgressObserver(errors, pipeline.Steps.Select(s => s.Name));
+        services.AddSingleton<IAttemptObserver>(progress);
         await using var provider = services.BuildServiceProvider();
         AzuriteLauncher? azurite = null;
         FlujoEngine engine;
@@ -65,6 +77,8 @@ public sealed class RunCommand : AsyncCommand<RunSettings>
         {
             if (settings.Durable && settings.Storage is null)
                 azurite = await LocalStoreTarget.EnsureAsync(errors, cancellationToken);
+            if (settings.Storage is not null && !await StorageProbe.ReachableAsync(settings.Storage, cancellationToken))
+                return ExitCodes.RunFailed;
             engine = settings.Durable
                 ? await FlujoEngine.StartOnAzureStorageAsync(provider, settings.Storage ?? LocalStore.ConfiguredConnectionString, settings.TaskHub)
                 : await FlujoEngine.StartInMemoryAsync(provider);
@@ -72,6 +86,11 @@ public sealed class RunCommand : AsyncCommand<RunSettings>
         catch (Exception ex) when (settings.Durable)
         {
             if (azurite is not null) await azurite.DisposeAsync();
+            if (ex is OperationCanceledException && interrupt.Requested)
+            {
+                errors.MarkupLine($"[yellow]⏹[/] Interrupted by {interrupt.Cause} before the run started; nothing ran.");
+                return interrupt.ExitCode;
+            }
             if (ex is OperationCanceledException) throw;
             errors.MarkupLine($"[red]error[/] Could not start the engine on Azure Storage: {Markup.Escape(ex.Message)}");
             return ExitCodes.RunFailed;
@@ -80,9 +99,9 @@ public sealed class RunCommand : AsyncCommand<RunSettings>
         await using var stopAzurite = azurite;
         await using var stopEngine = engine;
 
+        string? runId = null;
         try
         {
-            string runId;
             try
             {
                 runId = await engine.Client.StartAsync(pipeline, input, runContext, settings.RunId, cancellationToken);
@@ -98,7 +117,7 @@ public sealed class RunCommand : AsyncCommand<RunSettings>
             HumanLoopResult outcome;
             try
             {
-                outcome = await loop.RunAsync(runId, TimeSpan.FromSeconds(settings.TimeoutSeconds), cancellationToken);
+                outcome = await loop.RunAsync(runId, settings.TimeoutValue, cancellationToken);
             }
             catch (TimeoutException)
             {
@@ -123,7 +142,7 @@ public sealed class RunCommand : AsyncCommand<RunSettings>
             }
             if (outcome.Result is not { } result)
             {
-                errors.MarkupLine($"[red]error[/] Timed out: run {Markup.Escape(runId)} did not finish within --timeout {settings.TimeoutSeconds} s; {(settings.Durable ? $"it stays on task hub {Markup.Escape(settings.TaskHub)} and resumes when a worker runs there" : "it was abandoned with the in-memory engine")}.");
+                errors.MarkupLine($"[red]error[/] Timed out: run {Markup.Escape(runId)} did not finish within --timeout {Markup.Escape(settings.Timeout)}; {(settings.Durable ? $"it stays on task hub {Markup.Escape(settings.TaskHub)} and resumes when a worker runs there" : "it was abandoned with the in-memory engine")}.");
                 return ExitCodes.RunFailed;
             }
 
@@ -131,12 +150,42 @@ public sealed class RunCommand : AsyncCommand<RunSettings>
             else ResultRenderer.WriteTable(Consoles.Out, result);
             return result.Status == RunStatus.Completed ? ExitCodes.Success : ExitCodes.RunFailed;
         }
+        catch (OperationCanceledException) when (interrupt.Requested)
+        {
+            if (runId is null)
+            {
+                errors.MarkupLine($"[yellow]⏹[/] Interrupted by {interrupt.Cause} before the run started; nothing ran.");
+                return interrupt.ExitCode;
+            }
+            await CancelInterruptedRunAsync(engine, runId, settings, interrupt, progress);
+            return interrupt.ExitCode;
+        }
         finally
         {
             // The transcript file is written when the provider is disposed, after the engine has stopped.
             if (settings.Record is not null && provider.GetService<TranscriptRecorder>() is { } recorder)
                 errors.MarkupLine($"[grey]Recording {recorder.Count} model calls to {Markup.Escape(recorder.Path)}[/]");
         }
+    }
+
+    /// <summary>Cancels the run a signal interrupted and says which top-level steps finished and which were cancelled.</summary>
+    private static async Task CancelInterruptedRunAsync(FlujoEngine engine, string runId, RunSettings settings, RunInterrupt interrupt, ConsoleProgressObserver progress)
+    {
+        var errors = Consoles.Error;
+        var where = settings.Durable ? $" on task hub {settings.TaskHub}" : string.Empty;
+        try
+        {
+            await engine.Client.CancelAsync(runId, $"Interrupted by {interrupt.Cause}", CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(10));
+            errors.MarkupLine($"[yellow]⏹[/] Interrupted by {interrupt.Cause}: run {Markup.Escape(runId)} was cancelled{Markup.Escape(where)}.");
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            errors.MarkupLine($"[red]error[/] Interrupted by {interrupt.Cause}, but run {Markup.Escape(runId)} could not be cancelled{Markup.Escape(where)}: {Markup.Escape(ex.Message)}");
+            if (settings.Durable) errors.MarkupLine($"Cancel it with: flujo runs cancel {Markup.Escape(runId)} {Markup.Escape(DurableTarget(settings))}");
+        }
+        var (finished, notFinished) = progress.MainStepsSoFar();
+        errors.MarkupLine($"Finished: {Markup.Escape(finished.Count == 0 ? "none" : string.Join(", ", finished))}");
+        errors.MarkupLine($"Cancelled: {Markup.Escape(notFinished.Count == 0 ? "none" : string.Join(", ", notFinished))}");
     }
 
     /// <summary>Waits up to <paramref name="slice"/> for the run's result; null when it has not ended by then.</summary>

@@ -1,5 +1,7 @@
 using System.ComponentModel;
 using Flujo.Agents.Transcripts;
+using Flujo.Api;
+using Flujo.Definition.Loading;
 using Spectre.Console;
 using Spectre.Console.Cli;
 
@@ -16,16 +18,19 @@ public sealed class RunSettings : PipelineFileSettings
     public string? Context { get; init; }
 
     [CommandOption("--run-id <ID>")]
-    [Description("The run id (default: <pipeline>-<random>).")]
+    [Description("The run id (default: <pipeline>-<random>): " + RunIdRules.Description + ".")]
     public string? RunId { get; init; }
 
     [CommandOption("--json")]
     [Description("Write only the PipelineResult JSON to stdout; progress goes to stderr.")]
     public bool Json { get; init; }
 
-    [CommandOption("--timeout <SECONDS>")]
-    [Description("Give up waiting after this many seconds (default 600).")]
-    public int TimeoutSeconds { get; init; } = 600;
+    [CommandOption("--timeout <DURATION>")]
+    [Description("Give up waiting after this long (default 600s): a duration as in pipeline files (90, 250ms, 2s, 1.5m, 1h30m, 00:10:00).")]
+    public string Timeout { get; init; } = "600s";
+
+    /// <summary>The --timeout option as a duration; valid once <see cref="Validate"/> has passed.</summary>
+    public TimeSpan TimeoutValue => DurationParser.TryParse(Timeout, out var value) ? value : TimeSpan.Zero;
 
     [CommandOption("--store <STORE>")]
     [Description("Where runs live: memory (default; runs vanish with the process) or azurite (durable, on local Azurite; started on 127.0.0.1 if none is listening).")]
@@ -58,7 +63,9 @@ public sealed class RunSettings : PipelineFileSettings
     {
         if (Record is not null && Replay is not null) return ValidationResult.Error("--record and --replay cannot be used together: record a transcript first, then replay it.");
         if (Record is { Length: 0 } || Replay is { Length: 0 }) return ValidationResult.Error($"--{(Record is not null ? "record" : "replay")} needs a file name.");
-        if (TimeoutSeconds <= 0) return ValidationResult.Error($"--timeout must be a positive number of seconds; got {TimeoutSeconds}.");
+        if (!DurationParser.TryParse(Timeout, out var timeout) || timeout <= TimeSpan.Zero)
+            return ValidationResult.Error($"--timeout must be a positive duration ({DurationParser.Expected}); got '{Timeout}'.");
+        if (RunId is not null && RunIdRules.Check(RunId) is { } idProblem) return ValidationResult.Error($"--run-id: {idProblem}");
         return StoreOptions.Validate(Store, Storage, TaskHub);
     }
 }

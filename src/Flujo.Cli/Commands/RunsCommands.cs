@@ -28,7 +28,6 @@ public sealed class RunsStartCommand : AsyncCommand<RunsStartSettings>
                 pipeline = CliServices.LoadPipeline(settings.File, services);
             input = settings.Input is null ? pipeline.DefaultInput?.DeepClone() : FlujoJson.ParseOrString(settings.Input);
             runContext = RunCommand.ParseContext(settings.Context);
-            if (settings.RunId is not null && RunIdRules.Check(settings.RunId) is { } idProblem) throw new ArgumentException($"--run-id: {idProblem}");
         }
         catch (PipelineDefinitionException ex)
         {

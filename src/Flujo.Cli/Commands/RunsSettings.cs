@@ -1,4 +1,5 @@
 using System.ComponentModel;
+using Flujo.Api;
 using Spectre.Console;
 using Spectre.Console.Cli;
 
@@ -25,6 +26,12 @@ public sealed class RunsStartSettings : TaskHubSettings
     [CommandOption("--json")]
     [Description("Write { id, pipeline, taskHub } as JSON to stdout.")]
     public bool Json { get; init; }
+
+    public override ValidationResult Validate()
+    {
+        if (RunId is not null && RunIdRules.Check(RunId) is { } idProblem) return ValidationResult.Error($"--run-id: {idProblem}");
+        return base.Validate();
+    }
 }
 
 public sealed class RunsListSettings : TaskHubSettings
@@ -64,6 +71,13 @@ public class RunIdSettings : TaskHubSettings
     [CommandOption("--json")]
     [Description("Write JSON to stdout (the same body as the HTTP API).")]
     public bool Json { get; init; }
+
+    public override ValidationResult Validate()
+    {
+        // No run can have an id that breaks the rule (every command that starts one enforces it), so say so before connecting.
+        if (RunIdRules.Check(Id) is { } idProblem) return ValidationResult.Error($"<id>: {idProblem}");
+        return base.Validate();
+    }
 }
 
 public sealed class RunsCancelSettings : RunIdSettings

@@ -46,6 +46,7 @@ public sealed class ServeCommand : AsyncCommand<ServeSettings>
         {
             if (settings.Durable && settings.Storage is null)
                 azurite = await LocalStoreTarget.EnsureAsync(errors, shutdown.Token);
+            if (settings.Storage is not null && !await StorageProbe.ReachableAsync(settings.Storage, shutdown.Token)) return ExitCodes.RunFailed;
             server = await LocalServer.StartAsync(new LocalServerOptions
             {
                 Port = settings.Port,

@@ -37,6 +37,7 @@ public sealed class WorkerCommand : AsyncCommand<WorkerSettings>
         {
             if (settings.Azurite)
                 azurite = await LocalStoreTarget.EnsureAsync(errors, shutdown.Token);
+            if (settings.Storage is not null && !await StorageProbe.ReachableAsync(settings.Storage, shutdown.Token)) return ExitCodes.RunFailed;
             engine = await FlujoEngine.StartOnAzureStorageAsync(provider, settings.Storage ?? LocalStore.ConfiguredConnectionString, settings.TaskHub, workerId, logs);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)

@@ -9,12 +9,25 @@ internal sealed class ConsoleProgressObserver : IAttemptObserver
 {
     private readonly IAnsiConsole _console;
     private readonly HashSet<string> _mainSteps;
+    private readonly List<string> _stepOrder;
+    private readonly HashSet<string> _succeeded = new(StringComparer.Ordinal);
     private readonly Lock _gate = new();
 
     public ConsoleProgressObserver(IAnsiConsole console, IEnumerable<string> mainSteps)
     {
         _console = console;
-        _mainSteps = new HashSet<string>(mainSteps, StringComparer.Ordinal);
+        _stepOrder = mainSteps.ToList();
+        _mainSteps = new HashSet<string>(_stepOrder, StringComparer.Ordinal);
+    }
+
+    /// <summary>
+    /// The pipeline's top-level steps seen to succeed in this process, and the others, in pipeline order: what an
+    /// interrupted <c>flujo run</c> reports as finished and cancelled.
+    /// </summary>
+    public (IReadOnlyList<string> Finished, IReadOnlyList<string> NotFinished) MainStepsSoFar()
+    {
+        lock (_gate)
+            return (_stepOrder.Where(_succeeded.Contains).ToList(), _stepOrder.Where(s => !_succeeded.Contains(s)).ToList());
     }
 
     public void OnAttemptStarted(StepAttemptRequest request)
@@ -30,6 +43,8 @@ internal sealed class ConsoleProgressObserver : IAttemptObserver
         var usage = $"${outcome.CostUsd:0.######}, {outcome.Tokens.Total} tokens";
         if (outcome.Succeeded)
         {
+            if (request.StepPath is null && _mainSteps.Contains(request.Step.Name))
+                lock (_gate) _succeeded.Add(request.Step.Name);
             Write($"[green]✓[/] {label} attempt {request.Attempt} [grey]({usage})[/]");
             return;
         }
