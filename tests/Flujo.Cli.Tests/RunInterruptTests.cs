@@ -26,6 +26,9 @@ public sealed class RunInterruptTests : IDisposable
     public async Task Run_SigIntOnADurableStore_CancelsTheRunOnTheTaskHub()
     {
         var hub = "Sig" + Guid.NewGuid().ToString("N")[..12];
+        // The test's own (in-memory) Azurite: with none listening, `--store azurite` would start the persistent local
+        // store in this test's temporary folder and leave it running after the folder is deleted.
+        await using var azurite = await Flujo.Hosting.Storage.AzuriteLauncher.EnsureRunningAsync(TimeSpan.FromSeconds(90));
 
         var stderr = await InterruptAsync(SigInt, ExitCodes.Interrupted, ["--store", "azurite", "--task-hub", hub]);
 
