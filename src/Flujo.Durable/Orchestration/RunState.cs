@@ -58,13 +58,16 @@ public sealed class RunState
     public RunState Nested(JsonNode? scopeInput, JsonObject context, IReadOnlyDictionary<string, JsonNode?>? variables = null) =>
         new(Input, scopeInput, context, _stepOutputs, variables ?? Variables);
 
-    public TemplateData TemplateData(IReadOnlyDictionary<string, JsonNode?>? extraVariables = null) => new()
+    public TemplateData TemplateData() => TemplateData(Previous);
+
+    /// <summary>What a control-flow step's own condition, items expression or message sees: <c>previous</c> is the step's input.</summary>
+    public TemplateData TemplateData(JsonNode? previous) => new()
     {
         Input = Input,
-        Previous = Previous,
+        Previous = previous,
         StepOutputs = _stepOutputs,
         Context = Context,
-        Variables = extraVariables is null ? Variables : Merge(Variables, extraVariables),
+        Variables = Variables,
     };
 
     /// <summary>Adds a finished step to the history and totals.</summary>
@@ -76,13 +79,5 @@ public sealed class RunState
         if (!result.Success) return;
         _stepOutputs[result.Name] = result.Output;
         Previous = result.Output;
-    }
-
-    private static Dictionary<string, JsonNode?> Merge(IReadOnlyDictionary<string, JsonNode?>? first, IReadOnlyDictionary<string, JsonNode?> second)
-    {
-        var merged = new Dictionary<string, JsonNode?>(StringComparer.Ordinal);
-        if (first is not null) foreach (var (k, v) in first) merged[k] = v;
-        foreach (var (k, v) in second) merged[k] = v;
-        return merged;
     }
 }

@@ -33,11 +33,7 @@ public static class BranchRuns
         for (var i = 0; i < branches.Count; i++)
         {
             var outcome = outcomes[i];
-            var child = StepResults.Parent(branches[i].Key, outcome.Results, startedAt, execution.Now);
-            child.Success = outcome.Success;
-            child.Output = outcome.Output;
-            child.Feedback = outcome.Feedback;
-            child.Attempts = 1;
+            var child = StepResults.FromSequence(branches[i].Key, outcome, startedAt, execution.Now);
             children.Add(child);
             if (outcome.Success) output[branches[i].Key] = outcome.Output?.DeepClone();
             else failed.Add((branches[i].Key, outcome.Feedback));

@@ -24,7 +24,7 @@ public sealed class ConditionalStepRunner : IStepRunner
         string key;
         try
         {
-            var value = await ConditionEvaluation.EvaluateAsync(execution, path, step.Condition, step.ConditionFunction, ConditionData(execution, input));
+            var value = await ConditionEvaluation.EvaluateAsync(execution, path, step.Condition, step.ConditionFunction, execution.Run.TemplateData(input));
             key = ExpressionEvaluator.ToKey(value);
         }
         catch (ExpressionException ex)
@@ -46,20 +46,9 @@ public sealed class ConditionalStepRunner : IStepRunner
         var outcome = await StepSequence.RunAsync(scope, steps);
         if (outcome.Success) execution.Run.Context = state.Context;
 
-        var result = StepResults.Parent(step.Name, outcome.Results, startedAt, execution.Now);
-        result.Success = outcome.Success;
-        result.Output = outcome.Output;
-        result.Feedback = outcome.Feedback;
-        result.Attempts = 1;
+        var result = StepResults.FromSequence(step.Name, outcome, startedAt, execution.Now);
         result.Metadata[MetadataKeys.ExecutedBranchKey] = key;
         if (outcome.StoppedByUsageLimit) result.Metadata[MetadataKeys.ExitReason] = StepResults.UsageLimitExit;
         return new StepOutcome(result, !outcome.StoppedByUsageLimit);
-    }
-
-    /// <summary>What a condition sees: <c>previous</c> is the step's own input.</summary>
-    internal static TemplateData ConditionData(StepExecution execution, JsonNode? input, IReadOnlyDictionary<string, JsonNode?>? variables = null)
-    {
-        var data = execution.Run.TemplateData(variables);
-        return new TemplateData { Input = data.Input, Previous = input, StepOutputs = data.StepOutputs, Context = data.Context, Variables = data.Variables };
     }
 }

@@ -43,7 +43,7 @@ public sealed class HumanStepRunner : IStepRunner
         {
             message = step.Message is null
                 ? FlujoJson.ToText(input)
-                : FlujoJson.ToText(TemplateRenderer.Render(step.Message, ConditionalStepRunner.ConditionData(execution, input), execution.Now));
+                : FlujoJson.ToText(TemplateRenderer.Render(step.Message, execution.Run.TemplateData(input), execution.Now));
         }
         catch (TemplateRenderException ex)
         {

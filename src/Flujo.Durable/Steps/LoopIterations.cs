@@ -38,11 +38,7 @@ public static class LoopIterations
             var startedAt = execution.Now;
             var outcome = await StepSequence.RunAsync(scope, step.Body);
 
-            var result = StepResults.Parent($"{step.Name}[{iteration}]", outcome.Results, startedAt, execution.Now);
-            result.Success = outcome.Success;
-            result.Output = outcome.Output;
-            result.Feedback = outcome.Feedback;
-            result.Attempts = 1;
+            var result = StepResults.FromSequence($"{step.Name}[{iteration}]", outcome, startedAt, execution.Now);
             state.Iterations.Add(result);
 
             if (outcome.StoppedByUsageLimit)

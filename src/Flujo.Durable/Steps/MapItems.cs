@@ -14,25 +14,13 @@ public static class MapItems
     public static async Task<List<MapItemResult>> RunAsync(StepExecution execution, MapStepDefinition step, string path,
         IReadOnlyList<MapItem> items, int? maxParallelism, JsonObject context)
     {
-        var results = new List<MapItemResult>();
-        var running = new List<Task<MapItemResult>>();
-        var limit = Math.Max(1, maxParallelism ?? items.Count);
-        var next = 0;
-        var stop = false;
-
-        while (next < items.Count || running.Count > 0)
-        {
-            while (!stop && next < items.Count && running.Count < limit)
-                running.Add(RunItemAsync(execution, step, path, items[next++], context));
-            if (running.Count == 0) break;
-
-            var finished = await Task.WhenAny(running);
-            running.Remove(finished);
-            var result = await finished;
-            results.Add(result);
-            execution.Environment.Publish();
-            if (!result.Result.Success || result.StoppedByUsageLimit || execution.Meter.Check() is not null) stop = true;
-        }
+        var results = await BoundedFanOut.RunAsync(items.Count, Math.Max(1, maxParallelism ?? items.Count),
+            i => RunItemAsync(execution, step, path, items[i], context),
+            result =>
+            {
+                execution.Environment.Publish();
+                return !result.Result.Success || result.StoppedByUsageLimit || execution.Meter.Check() is not null;
+            });
 
         results.Sort((a, b) => a.Index.CompareTo(b.Index));
         return results;
@@ -46,11 +34,7 @@ public static class MapItems
         var startedAt = execution.Now;
         var outcome = await StepSequence.RunAsync(execution.ForScope(state, $"{path}[{item.Index}]/", step.Body), step.Body);
 
-        var result = StepResults.Parent($"{step.Name}[{item.Index}]", outcome.Results, startedAt, execution.Now);
-        result.Success = outcome.Success;
-        result.Output = outcome.Output;
-        result.Feedback = outcome.Feedback;
-        result.Attempts = 1;
+        var result = StepResults.FromSequence($"{step.Name}[{item.Index}]", outcome, startedAt, execution.Now);
         return new MapItemResult
         {
             Index = item.Index,

@@ -24,7 +24,7 @@ public sealed class MapStepRunner : IStepRunner
         JsonNode? source;
         try
         {
-            source = step.Items is null ? input : ExpressionEvaluator.Evaluate(step.Items, ConditionalStepRunner.ConditionData(execution, input));
+            source = step.Items is null ? input : ExpressionEvaluator.Evaluate(step.Items, execution.Run.TemplateData(input));
         }
         catch (ExpressionException ex)
         {
@@ -53,35 +53,21 @@ public sealed class MapStepRunner : IStepRunner
             // maxParallelism bounds items at once across batches: whole batches in flight, each running its items up to the bound.
             var batchesAtOnce = step.MaxParallelism is { } max ? Math.Max(1, max / size) : slices.Count;
             var itemsAtOnce = step.MaxParallelism is { } m ? Math.Min(m, size) : size;
+            var outputs = await BoundedFanOut.RunAsync(slices.Count, batchesAtOnce,
+                i => ScopeCalls.RunSliceAsync(execution, step, path, $"batch{i}", new ScopeRunInput
+                {
+                    Items = [.. slices[i]],
+                    MaxParallelism = itemsAtOnce,
+                    Context = original,
+                }),
+                output => output.Items is null || output.Items.Any(item => !item.Result.Success) || execution.Meter.Check() is not null);
             results = [];
-            var running = new List<Task<ScopeRunOutput>>();
-            var next = 0;
-            var stop = false;
-            while (next < slices.Count || running.Count > 0)
+            foreach (var output in outputs)
             {
-                while (!stop && next < slices.Count && running.Count < batchesAtOnce)
-                {
-                    var batch = slices[next];
-                    running.Add(ScopeCalls.RunSliceAsync(execution, step, path, $"batch{next}", new ScopeRunInput
-                    {
-                        Items = [.. batch],
-                        MaxParallelism = itemsAtOnce,
-                        Context = original,
-                    }));
-                    next++;
-                }
-                if (running.Count == 0) break;
-                var finished = await Task.WhenAny(running);
-                running.Remove(finished);
-                var output = await finished;
                 if (output.Items is null)
-                {
                     results.Add(new MapItemResult { Index = -1, Result = StepResults.Failed($"{step.Name}[batch]", output.Error ?? "A map batch returned no results", execution.Now, execution.Now) });
-                    stop = true;
-                    continue;
-                }
-                results.AddRange(output.Items);
-                if (output.Items.Any(i => !i.Result.Success) || execution.Meter.Check() is not null) stop = true;
+                else
+                    results.AddRange(output.Items);
             }
             results.Sort((a, b) => a.Index.CompareTo(b.Index));
         }

@@ -81,14 +81,7 @@ public sealed class StepExecution
         catch (TemplateRenderException ex)
         {
             // Like a prompt processor failure: the step definition is broken, so neither retry nor fallback helps.
-            return new StepResult
-            {
-                Name = step.Name,
-                Success = false,
-                Feedback = $"Agent execution failed: {ex.Message}",
-                StartedAt = startedAt,
-                FinishedAt = Now,
-            };
+            return StepResults.Failed(step.Name, $"Agent execution failed: {ex.Message}", startedAt, Now);
         }
 
         var budget = Meter.Push(step.Limits);

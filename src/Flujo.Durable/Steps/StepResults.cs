@@ -31,6 +31,17 @@ public static class StepResults
         return result;
     }
 
+    /// <summary>The result of a run of nested steps (a branch, an iteration, a map item): one attempt, its outcome, its children's sums.</summary>
+    public static StepResult FromSequence(string name, SequenceOutcome outcome, DateTimeOffset startedAt, DateTimeOffset finishedAt)
+    {
+        var result = Parent(name, outcome.Results, startedAt, finishedAt);
+        result.Success = outcome.Success;
+        result.Output = outcome.Output;
+        result.Feedback = outcome.Feedback;
+        result.Attempts = 1;
+        return result;
+    }
+
     public static StepResult Failed(string name, string feedback, DateTimeOffset startedAt, DateTimeOffset finishedAt) => new()
     {
         Name = name,
