@@ -24,28 +24,11 @@ public sealed class HttpAbuseTests(ServerFixture fixture) : IClassFixture<Server
     private static void AssertProblem(RawResponse response, int status) =>
         HttpContract.AssertProblem(status, response.Status, response.Header("Content-Type"), response.Body);
 
-    private static async Task<JsonObject> AssertProblemAsync(HttpResponseMessage response, int status) =>
-        HttpContract.AssertProblem(status, (int)response.StatusCode, response.Content.Headers.ContentType?.ToString(), await response.Content.ReadAsStringAsync());
-
     private Task<HttpResponseMessage> StartAsync(string pipeline, byte[] body, string? contentType = "application/json")
     {
         var content = new ByteArrayContent(body);
         if (contentType is not null) content.Headers.TryAddWithoutValidation("Content-Type", contentType);
         return _http.PostAsync($"/api/pipelines/{pipeline}/runs", content);
-    }
-
-    private async Task<JsonObject> WaitForRunAsync(string id, Func<JsonObject, bool> done)
-    {
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(15);
-        while (true)
-        {
-            using var response = await _http.GetAsync($"/api/runs/{id}");
-            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-            var body = JsonNode.Parse(await response.Content.ReadAsStringAsync())!.AsObject();
-            if (done(body)) return body;
-            Assert.True(DateTime.UtcNow < deadline, $"run {id} did not reach the expected state: {body.ToJsonString()}");
-            await Task.Delay(50);
-        }
     }
 
     [Theory]
@@ -61,7 +44,7 @@ public sealed class HttpAbuseTests(ServerFixture fixture) : IClassFixture<Server
             Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
             return;
         }
-        var problem = await AssertProblemAsync(response, @case.Status);
+        var problem = await ServeHttp.AssertProblemAsync(response, @case.Status);
         if (@case.Detail is not null) Assert.Contains(@case.Detail, problem["detail"]!.GetValue<string>(), StringComparison.OrdinalIgnoreCase);
     }
 
@@ -70,7 +53,7 @@ public sealed class HttpAbuseTests(ServerFixture fixture) : IClassFixture<Server
     {
         using var response = await StartAsync("plain", """{"input":1,"runId":"ärger"}"""u8.ToArray());
 
-        await AssertProblemAsync(response, 400);
+        await ServeHttp.AssertProblemAsync(response, 400);
         Assert.Null(await fixture.Server.Engine.Client.GetAsync("ärger"));
     }
 
@@ -80,7 +63,7 @@ public sealed class HttpAbuseTests(ServerFixture fixture) : IClassFixture<Server
         using (var started = await StartAsync("plain", Encoding.UTF8.GetBytes(HttpAbuse.NestedInput(31).Replace("{\"input\"", "{\"runId\":\"deep-31\",\"input\""))))
             Assert.Equal(HttpStatusCode.Accepted, started.StatusCode);
 
-        var run = await WaitForRunAsync("deep-31", b => b["result"] is not null);
+        var run = await _http.WaitForRunAsync("deep-31", b => b["result"] is not null);
 
         Assert.Equal("completed", run["status"]!.GetValue<string>());
         Assert.Equal(HttpAbuse.NestedInput(31), new JsonObject { ["input"] = run["result"]!["output"]!.DeepClone() }.ToJsonString());
@@ -212,12 +195,12 @@ public sealed class HttpAbuseTests(ServerFixture fixture) : IClassFixture<Server
             Assert.Equal(HttpStatusCode.Accepted, started.StatusCode);
         try
         {
-            await WaitForRunAsync(id, b => b["progress"]?["currentStep"] is not null);
+            await _http.WaitForRunAsync(id, b => b["progress"]?["currentStep"] is not null);
 
             var response = await RawHttp.SendAsync(Server, "POST", $"/api/runs/{id}/cancel?reason={reason}", body: []);
 
             AssertProblem(response, 400);
-            var run = await WaitForRunAsync(id, _ => true);
+            var run = await _http.WaitForRunAsync(id, _ => true);
             Assert.Equal("running", run["status"]!.GetValue<string>());
         }
         finally
@@ -253,7 +236,7 @@ public sealed class HttpAbuseTests(ServerFixture fixture) : IClassFixture<Server
         try
         {
             Assert.Single(responses, r => r.StatusCode == HttpStatusCode.Accepted);
-            foreach (var conflict in responses.Where(r => r.StatusCode != HttpStatusCode.Accepted)) await AssertProblemAsync(conflict, 409);
+            foreach (var conflict in responses.Where(r => r.StatusCode != HttpStatusCode.Accepted)) await ServeHttp.AssertProblemAsync(conflict, 409);
         }
         finally
         {

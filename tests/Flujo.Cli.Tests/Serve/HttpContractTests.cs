@@ -14,31 +14,9 @@ public sealed class HttpContractTests(ServerFixture fixture) : IClassFixture<Ser
 {
     private readonly HttpClient _http = fixture.Http;
 
-    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(15);
 
     private Task<HttpResponseMessage> StartAsync(string pipeline, string body) =>
         _http.PostAsync($"/api/pipelines/{pipeline}/runs", new StringContent(body, Encoding.UTF8, "application/json"));
-
-    private static async Task<JsonObject> JsonAsync(HttpResponseMessage response) =>
-        JsonNode.Parse(await response.Content.ReadAsStringAsync())!.AsObject();
-
-    private static async Task<JsonObject> AssertProblemAsync(HttpResponseMessage response, HttpStatusCode status) =>
-        HttpContract.AssertProblem((int)status, (int)response.StatusCode, response.Content.Headers.ContentType?.ToString(), await response.Content.ReadAsStringAsync());
-
-    /// <summary>Polls <c>GET /api/runs/{id}</c> until <paramref name="done"/> holds.</summary>
-    private async Task<JsonObject> WaitForRunAsync(string id, Func<JsonObject, bool> done)
-    {
-        var deadline = DateTime.UtcNow + Patience;
-        while (true)
-        {
-            using var response = await _http.GetAsync($"/api/runs/{id}");
-            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-            var body = await JsonAsync(response);
-            if (done(body)) return body;
-            Assert.True(DateTime.UtcNow < deadline, $"run {id} did not reach the expected state: {body.ToJsonString()}");
-            await Task.Delay(50);
-        }
-    }
 
     [Fact]
     public async Task StartRun_Returns202WithLocationRetryAfterAndCheckStatusPayload()
@@ -50,7 +28,7 @@ public sealed class HttpContractTests(ServerFixture fixture) : IClassFixture<Ser
         var run = new Uri(fixture.Server.BaseAddress, "/api/runs/greet-start-1").ToString();
         Assert.Equal(run, response.Headers.Location?.ToString());
         Assert.Equal(TimeSpan.FromSeconds(1), response.Headers.RetryAfter?.Delta);
-        var body = await JsonAsync(response);
+        var body = await ServeHttp.JsonAsync(response);
         Assert.Equal("greet-start-1", body["id"]!.GetValue<string>());
         // The local server's links point at its own API (there are no Durable Functions webhooks here).
         Assert.Equal(run, body["statusQueryGetUri"]!.GetValue<string>());
@@ -65,7 +43,7 @@ public sealed class HttpContractTests(ServerFixture fixture) : IClassFixture<Ser
         using var response = await StartAsync("greet", """{"input":{"name":"Ada"}}""");
 
         Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
-        Assert.StartsWith("greet-", (await JsonAsync(response))["id"]!.GetValue<string>());
+        Assert.StartsWith("greet-", (await ServeHttp.JsonAsync(response))["id"]!.GetValue<string>());
     }
 
     [Fact]
@@ -74,7 +52,7 @@ public sealed class HttpContractTests(ServerFixture fixture) : IClassFixture<Ser
         using (var started = await StartAsync("greet", """{"input":{"name":"Ada"},"runId":"greet-done-1"}"""))
             Assert.Equal(HttpStatusCode.Accepted, started.StatusCode);
 
-        var body = await WaitForRunAsync("greet-done-1", b => b["result"] is not null);
+        var body = await _http.WaitForRunAsync("greet-done-1", b => b["result"] is not null);
 
         Assert.Equal("greet-done-1", body["id"]!.GetValue<string>());
         Assert.Equal("greet", body["pipeline"]!.GetValue<string>());
@@ -99,7 +77,7 @@ public sealed class HttpContractTests(ServerFixture fixture) : IClassFixture<Ser
         using (var started = await StartAsync("slow", """{"input":"slow-progress-1","runId":"slow-progress-1"}"""))
             Assert.Equal(HttpStatusCode.Accepted, started.StatusCode);
 
-        var body = await WaitForRunAsync("slow-progress-1", b => b["progress"]?["currentStep"]?.GetValue<string>() == "wait");
+        var body = await _http.WaitForRunAsync("slow-progress-1", b => b["progress"]?["currentStep"]?.GetValue<string>() == "wait");
 
         Assert.Equal("running", body["status"]!.GetValue<string>());
         Assert.Equal("Running", body["runtimeStatus"]!.GetValue<string>());
@@ -115,23 +93,23 @@ public sealed class HttpContractTests(ServerFixture fixture) : IClassFixture<Ser
     {
         using (var started = await StartAsync("slow", """{"input":"slow-cancel-1","runId":"slow-cancel-1"}"""))
             Assert.Equal(HttpStatusCode.Accepted, started.StatusCode);
-        await WaitForRunAsync("slow-cancel-1", b => b["progress"]?["currentStep"] is not null);
+        await _http.WaitForRunAsync("slow-cancel-1", b => b["progress"]?["currentStep"] is not null);
 
         using var cancel = await _http.PostAsync("/api/runs/slow-cancel-1/cancel?reason=test", null);
 
         Assert.Equal(HttpStatusCode.Accepted, cancel.StatusCode);
-        var accepted = await JsonAsync(cancel);
+        var accepted = await ServeHttp.JsonAsync(cancel);
         Assert.Equal("slow-cancel-1", accepted["id"]!.GetValue<string>());
         Assert.Equal("cancelling", accepted["status"]!.GetValue<string>());
 
-        var body = await WaitForRunAsync("slow-cancel-1", b => b["result"] is not null);
+        var body = await _http.WaitForRunAsync("slow-cancel-1", b => b["result"] is not null);
         Assert.Equal("cancelled", body["status"]!.GetValue<string>());
         Assert.Equal("Terminated", body["runtimeStatus"]!.GetValue<string>());
         Assert.Equal("cancelled", body["result"]!["status"]!.GetValue<string>());
         fixture.Gate.Release("slow-cancel-1");
 
         using var again = await _http.PostAsync("/api/runs/slow-cancel-1/cancel", null);
-        await AssertProblemAsync(again, HttpStatusCode.Conflict);
+        await ServeHttp.AssertProblemAsync(again, (int)HttpStatusCode.Conflict);
     }
 
     [Fact]
@@ -139,7 +117,7 @@ public sealed class HttpContractTests(ServerFixture fixture) : IClassFixture<Ser
     {
         using var response = await _http.PostAsync("/api/runs/missing-run/cancel", null);
 
-        var problem = await AssertProblemAsync(response, HttpStatusCode.NotFound);
+        var problem = await ServeHttp.AssertProblemAsync(response, (int)HttpStatusCode.NotFound);
         Assert.Equal("/api/runs/missing-run/cancel", problem["instance"]!.GetValue<string>());
     }
 
@@ -149,7 +127,7 @@ public sealed class HttpContractTests(ServerFixture fixture) : IClassFixture<Ser
         using var response = await _http.GetAsync("/api/pipelines");
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        var pipelines = (await JsonAsync(response))["pipelines"]!.AsArray();
+        var pipelines = (await ServeHttp.JsonAsync(response))["pipelines"]!.AsArray();
         Assert.Equal(["greet", "plain", "slow"], pipelines.Select(p => p!["name"]!.GetValue<string>()));
         Assert.Equal("1", pipelines[0]!["version"]!.GetValue<string>());
         Assert.Equal(["hello"], pipelines[0]!["steps"]!.AsArray().Select(s => s!.GetValue<string>()));
@@ -163,7 +141,7 @@ public sealed class HttpContractTests(ServerFixture fixture) : IClassFixture<Ser
     {
         using var response = await StartAsync("plain", body);
 
-        var problem = await AssertProblemAsync(response, HttpStatusCode.BadRequest);
+        var problem = await ServeHttp.AssertProblemAsync(response, (int)HttpStatusCode.BadRequest);
         Assert.Contains(expected, problem["detail"]!.GetValue<string>());
         Assert.Equal("/api/pipelines/plain/runs", problem["instance"]!.GetValue<string>());
     }
@@ -173,7 +151,7 @@ public sealed class HttpContractTests(ServerFixture fixture) : IClassFixture<Ser
     {
         using var response = await StartAsync("nope", """{"input":1}""");
 
-        var problem = await AssertProblemAsync(response, HttpStatusCode.NotFound);
+        var problem = await ServeHttp.AssertProblemAsync(response, (int)HttpStatusCode.NotFound);
         Assert.Contains("'nope'", problem["detail"]!.GetValue<string>());
     }
 
@@ -182,7 +160,7 @@ public sealed class HttpContractTests(ServerFixture fixture) : IClassFixture<Ser
     {
         using var response = await StartAsync("greet", HttpContract.SchemaInvalidGreetBody);
 
-        var problem = await AssertProblemAsync(response, HttpStatusCode.BadRequest);
+        var problem = await ServeHttp.AssertProblemAsync(response, (int)HttpStatusCode.BadRequest);
         var errors = problem["errors"]!.AsArray().Select(e => e!.GetValue<string>()).ToList();
         Assert.NotEmpty(errors);
         Assert.Contains(errors, e => e.Contains(HttpContract.SchemaInvalidPointer));
@@ -196,7 +174,7 @@ public sealed class HttpContractTests(ServerFixture fixture) : IClassFixture<Ser
 
         using var second = await StartAsync("slow", """{"input":"slow-dup-1","runId":"slow-dup-1"}""");
 
-        await AssertProblemAsync(second, HttpStatusCode.Conflict);
+        await ServeHttp.AssertProblemAsync(second, (int)HttpStatusCode.Conflict);
         fixture.Gate.Release("slow-dup-1");
     }
 
@@ -206,7 +184,7 @@ public sealed class HttpContractTests(ServerFixture fixture) : IClassFixture<Ser
         var big = Encoding.UTF8.GetBytes(HttpContract.OversizedBody());
 
         using (var withLength = await _http.PostAsync("/api/pipelines/plain/runs", new ByteArrayContent(big)))
-            await AssertProblemAsync(withLength, HttpStatusCode.RequestEntityTooLarge);
+            await ServeHttp.AssertProblemAsync(withLength, (int)HttpStatusCode.RequestEntityTooLarge);
 
         // Chunked: no Content-Length, so the limit is enforced while reading.
         var chunked = new StreamContent(new MemoryStream(big));
@@ -214,7 +192,7 @@ public sealed class HttpContractTests(ServerFixture fixture) : IClassFixture<Ser
         using var request = new HttpRequestMessage(HttpMethod.Post, "/api/pipelines/plain/runs") { Content = chunked };
         request.Headers.TransferEncodingChunked = true;
         using var withoutLength = await _http.SendAsync(request);
-        await AssertProblemAsync(withoutLength, HttpStatusCode.RequestEntityTooLarge);
+        await ServeHttp.AssertProblemAsync(withoutLength, (int)HttpStatusCode.RequestEntityTooLarge);
     }
 
     [Fact]
@@ -222,7 +200,7 @@ public sealed class HttpContractTests(ServerFixture fixture) : IClassFixture<Ser
     {
         using var response = await _http.GetAsync("/api/runs/missing-run");
 
-        var problem = await AssertProblemAsync(response, HttpStatusCode.NotFound);
+        var problem = await ServeHttp.AssertProblemAsync(response, (int)HttpStatusCode.NotFound);
         Assert.Equal("/api/runs/missing-run", problem["instance"]!.GetValue<string>());
     }
 }

@@ -41,8 +41,6 @@ public sealed class ResumeContractTests(HumanServerFixture fixture) : IClassFixt
 {
     private readonly HttpClient _http = fixture.Http;
 
-    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(15);
-
     private static StringContent Json(string body) => new(body, Encoding.UTF8, "application/json");
 
     private async Task StartAsync(string pipeline, string runId, string input = "\"the draft\"")
@@ -53,27 +51,7 @@ public sealed class ResumeContractTests(HumanServerFixture fixture) : IClassFixt
 
     private Task<HttpResponseMessage> ResumeAsync(string runId, string body) => _http.PostAsync($"/api/runs/{runId}/resume", Json(body));
 
-    private static async Task<JsonObject> BodyAsync(HttpResponseMessage response) =>
-        JsonNode.Parse(await response.Content.ReadAsStringAsync())!.AsObject();
-
-    private static async Task<JsonObject> AssertProblemAsync(HttpResponseMessage response, HttpStatusCode status) =>
-        HttpContract.AssertProblem((int)status, (int)response.StatusCode, response.Content.Headers.ContentType?.ToString(), await response.Content.ReadAsStringAsync());
-
-    private async Task<JsonObject> WaitForRunAsync(string id, Func<JsonObject, bool> done)
-    {
-        var deadline = DateTime.UtcNow + Patience;
-        while (true)
-        {
-            using var response = await _http.GetAsync($"/api/runs/{id}");
-            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-            var body = await BodyAsync(response);
-            if (done(body)) return body;
-            Assert.True(DateTime.UtcNow < deadline, $"run {id} did not reach the expected state: {body.ToJsonString()}");
-            await Task.Delay(50);
-        }
-    }
-
-    private Task<JsonObject> WaitForPauseAsync(string id) => WaitForRunAsync(id, b => b["status"]?.GetValue<string>() == "paused");
+    private Task<JsonObject> WaitForPauseAsync(string id) => _http.WaitForRunAsync(id, b => b["status"]?.GetValue<string>() == "paused");
 
     [Fact]
     public async Task PausedRun_ShowsPausedAndTheWaitingStep_WrongAnswerIs400AndChangesNothing_RightAnswerCompletesTheRun()
@@ -93,7 +71,7 @@ public sealed class ResumeContractTests(HumanServerFixture fixture) : IClassFixt
 
         using (var wrong = await ResumeAsync("review-http-1", HttpContract.InvalidAnswerBody))
         {
-            var problem = await AssertProblemAsync(wrong, HttpStatusCode.BadRequest);
+            var problem = await ServeHttp.AssertProblemAsync(wrong, (int)HttpStatusCode.BadRequest);
             Assert.Equal("/api/runs/review-http-1/resume", problem["instance"]!.GetValue<string>());
             Assert.Contains(problem["errors"]!.AsArray(), e => e!.GetValue<string>().Contains(HttpContract.InvalidAnswerPointer));
         }
@@ -106,13 +84,13 @@ public sealed class ResumeContractTests(HumanServerFixture fixture) : IClassFixt
             Assert.Equal(HttpStatusCode.Accepted, right.StatusCode);
             var run = new Uri(fixture.Server.BaseAddress, "/api/runs/review-http-1").ToString();
             Assert.Equal(run, right.Headers.Location?.ToString());
-            var accepted = await BodyAsync(right);
+            var accepted = await ServeHttp.JsonAsync(right);
             Assert.Equal("review-http-1", accepted["runId"]!.GetValue<string>());
             Assert.Equal("approve", accepted["step"]!.GetValue<string>());
             Assert.Equal(run, accepted["statusQueryGetUri"]!.GetValue<string>());
         }
 
-        var done = await WaitForRunAsync("review-http-1", b => b["result"] is not null);
+        var done = await _http.WaitForRunAsync("review-http-1", b => b["result"] is not null);
         Assert.Equal("completed", done["status"]!.GetValue<string>());
         Assert.Null(done["waiting"]);
         var answer = JsonNode.Parse("""{"approved":true,"note":"ship it"}""");
@@ -136,10 +114,10 @@ public sealed class ResumeContractTests(HumanServerFixture fixture) : IClassFixt
         using (var resumed = await ResumeAsync("review-http-nested", """{"input":{"approved":false},"step":"approve"}"""))
         {
             Assert.Equal(HttpStatusCode.Accepted, resumed.StatusCode);
-            Assert.Equal(path, (await BodyAsync(resumed))["step"]!.GetValue<string>());
+            Assert.Equal(path, (await ServeHttp.JsonAsync(resumed))["step"]!.GetValue<string>());
         }
 
-        var done = await WaitForRunAsync("review-http-nested", b => b["result"] is not null);
+        var done = await _http.WaitForRunAsync("review-http-nested", b => b["result"] is not null);
         Assert.Equal("completed", done["status"]!.GetValue<string>());
         Assert.True(JsonNode.DeepEquals(JsonNode.Parse("""{"approved":false}"""), done["result"]!["output"]), done.ToJsonString());
     }
@@ -148,11 +126,11 @@ public sealed class ResumeContractTests(HumanServerFixture fixture) : IClassFixt
     public async Task ResumeRun_RunNotPaused_Returns409WithItsStatus()
     {
         await StartAsync("plain", "plain-resume-1");
-        await WaitForRunAsync("plain-resume-1", b => b["result"] is not null);
+        await _http.WaitForRunAsync("plain-resume-1", b => b["result"] is not null);
 
         using var response = await ResumeAsync("plain-resume-1", HttpContract.ValidAnswerBody);
 
-        var problem = await AssertProblemAsync(response, HttpStatusCode.Conflict);
+        var problem = await ServeHttp.AssertProblemAsync(response, (int)HttpStatusCode.Conflict);
         Assert.Equal("completed", problem["runStatus"]!.GetValue<string>());
     }
 
@@ -161,7 +139,7 @@ public sealed class ResumeContractTests(HumanServerFixture fixture) : IClassFixt
     {
         using var response = await ResumeAsync("missing-run", HttpContract.ValidAnswerBody);
 
-        var problem = await AssertProblemAsync(response, HttpStatusCode.NotFound);
+        var problem = await ServeHttp.AssertProblemAsync(response, (int)HttpStatusCode.NotFound);
         Assert.Equal("/api/runs/missing-run/resume", problem["instance"]!.GetValue<string>());
     }
 
@@ -174,7 +152,7 @@ public sealed class ResumeContractTests(HumanServerFixture fixture) : IClassFixt
 
         using var response = await ResumeAsync(id, body);
 
-        var problem = await AssertProblemAsync(response, HttpStatusCode.BadRequest);
+        var problem = await ServeHttp.AssertProblemAsync(response, (int)HttpStatusCode.BadRequest);
         Assert.Contains(expected, problem["detail"]!.GetValue<string>());
     }
 }
