@@ -1,9 +1,6 @@
 using System.Diagnostics;
 using System.Text.Json.Nodes;
-using DurableTask.Core;
 using Flujo.Definition.Building;
-using Flujo.Hosting.Engine;
-using Flujo.Hosting.Runs;
 using Flujo.Results;
 using Flujo.Storage.Tests.Support;
 using Xunit.Abstractions;
@@ -25,70 +22,42 @@ public sealed class CrashResumeTests(AzuriteFixture azurite, ITestOutputHelper o
     public async Task WorkerKilledAfterStep4_RestartedWithTheSameId_RunCompletes_CompletedStepsRunOnce()
     {
         var clock = Stopwatch.StartNew();
-        var hub = azurite.TaskHub(GetType());
-        var log = Path.Combine(Path.GetTempPath(), $"flujo-crash-{Guid.NewGuid():N}.log");
-        TestWorkerProcess? first = null;
-        TestWorkerProcess? second = null;
-        // Client only: no TaskHubWorker in this process.
-        var service = FlujoEngine.CreateAzureStorageService(azurite.ConnectionString, hub, "crash-test-client");
-        try
+        using var scenario = await WorkerCrashScenario.StartAsync(azurite, GetType(), WorkerId);
+        output.WriteLine($"{clock.Elapsed.TotalSeconds:0.0} s: worker 1 (pid {scenario.Worker.Id}) ready");
+        var runs = scenario.Runs;
+
+        var builder = new PipelineBuilder("crash-resume");
+        for (var i = 1; i <= Steps; i++) builder.Step($"s{i}", "logged-step");
+        var runId = await runs.StartAsync(builder.Build(), JsonValue.Create("x"));
+
+        // Step 4 is done when its agent logged its end AND the run recorded it (history and custom status are
+        // checkpointed before step 5 is scheduled), so killing now cannot lose step 4's result.
+        await scenario.WaitForAsync(async log => log.Contains("end s4") && (await runs.GetAsync(runId))?.Progress?.StepsDone >= 4, "step 4 completed and recorded");
+
+        var atKill = await scenario.KillAndRestartAsync();
+        var restartedAt = clock.Elapsed;
+        output.WriteLine($"{restartedAt.TotalSeconds:0.0} s: worker 1 killed (SIGKILL), worker 2 (pid {scenario.Worker.Id}) ready, same worker id; log at the kill: {string.Join(" | ", atKill)}");
+
+        var result = await runs.WaitForResultAsync(runId, TimeSpan.FromSeconds(45));
+        output.WriteLine($"{clock.Elapsed.TotalSeconds:0.0} s: run {result.Status}, {(clock.Elapsed - restartedAt).TotalSeconds:0.0} s after the restart");
+        var lines = scenario.ReadLog();
+        output.WriteLine("log: " + string.Join(" | ", lines));
+
+        Assert.Equal(RunStatus.Completed, result.Status);
+        Assert.Equal(Enumerable.Range(1, Steps).Select(i => $"s{i}"), result.StepHistory.Select(s => s.Name));
+        for (var i = 1; i <= Steps; i++)
         {
-            first = await TestWorkerProcess.StartAsync(azurite.ConnectionString, hub, WorkerId, log, TimeSpan.FromSeconds(30));
-            output.WriteLine($"{clock.Elapsed.TotalSeconds:0.0} s: worker 1 (pid {first.Id}) ready");
-            var runs = new FlujoRunClient(new TaskHubClient(service, PlainJsonConverter.Instance));
-
-            var builder = new PipelineBuilder("crash-resume");
-            for (var i = 1; i <= Steps; i++) builder.Step($"s{i}", "logged-step");
-            var runId = await runs.StartAsync(builder.Build(), JsonValue.Create("x"));
-
-            // Step 4 is done when its agent logged its end AND the run recorded it (history and custom status are
-            // checkpointed before step 5 is scheduled), so killing now cannot lose step 4's result.
-            var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
-            while (true)
-            {
-                var snapshot = await runs.GetAsync(runId);
-                if (WorkerLog.Read(log).Contains("end s4") && snapshot?.Progress?.StepsDone >= 4) break;
-                Assert.False(first.HasExited, $"Worker 1 exited on its own:{Environment.NewLine}{first.Output}");
-                Assert.True(DateTime.UtcNow < deadline, $"Step 4 did not complete within 30 s. Log: {string.Join(" | ", WorkerLog.Read(log))}");
-                await Task.Delay(50);
-            }
-
-            first.KillHard();
-            var atKill = WorkerLog.Read(log);
-            output.WriteLine($"{clock.Elapsed.TotalSeconds:0.0} s: worker 1 killed (SIGKILL); log: {string.Join(" | ", atKill)}");
-
-            second = await TestWorkerProcess.StartAsync(azurite.ConnectionString, hub, WorkerId, log, TimeSpan.FromSeconds(30));
-            var restartedAt = clock.Elapsed;
-            output.WriteLine($"{restartedAt.TotalSeconds:0.0} s: worker 2 (pid {second.Id}) ready, same worker id");
-
-            var result = await runs.WaitForResultAsync(runId, TimeSpan.FromSeconds(45));
-            output.WriteLine($"{clock.Elapsed.TotalSeconds:0.0} s: run {result.Status}, {(clock.Elapsed - restartedAt).TotalSeconds:0.0} s after the restart");
-            var lines = WorkerLog.Read(log);
-            output.WriteLine("log: " + string.Join(" | ", lines));
-
-            Assert.Equal(RunStatus.Completed, result.Status);
-            Assert.Equal(Enumerable.Range(1, Steps).Select(i => $"s{i}"), result.StepHistory.Select(s => s.Name));
-            for (var i = 1; i <= Steps; i++)
-            {
-                var expected = "x" + string.Concat(Enumerable.Range(1, i).Select(k => $"+s{k}"));
-                Assert.Equal(expected, result.StepHistory[i - 1].Output!.GetValue<string>());
-            }
-            Assert.Equal("x" + string.Concat(Enumerable.Range(1, Steps).Select(k => $"+s{k}")), result.Output!.GetValue<string>());
-
-            // Executions are counted by "begin" lines: a call killed half-way counts as an execution too.
-            var executions = Enumerable.Range(1, Steps).ToDictionary(i => $"s{i}", i => lines.Count(l => l == $"begin s{i}"));
-            for (var i = 1; i <= 4; i++) Assert.Equal(1, executions[$"s{i}"]);
-            Assert.All(executions, e => Assert.InRange(e.Value, 1, 2));
-            Assert.True(executions.Count(e => e.Value == 2) <= 1, "More than one step ran twice: " + string.Join(", ", executions.Select(e => $"{e.Key}={e.Value}")));
-            Assert.All(executions.Keys, step => Assert.Contains($"end {step}", lines));
-            Assert.True(clock.Elapsed < TimeSpan.FromMinutes(1), $"The crash-resume test took {clock.Elapsed}.");
+            var expected = "x" + string.Concat(Enumerable.Range(1, i).Select(k => $"+s{k}"));
+            Assert.Equal(expected, result.StepHistory[i - 1].Output!.GetValue<string>());
         }
-        finally
-        {
-            first?.Dispose();
-            second?.Dispose();
-            service.Dispose();
-            File.Delete(log);
-        }
+        Assert.Equal("x" + string.Concat(Enumerable.Range(1, Steps).Select(k => $"+s{k}")), result.Output!.GetValue<string>());
+
+        // Executions are counted by "begin" lines: a call killed half-way counts as an execution too.
+        var executions = Enumerable.Range(1, Steps).ToDictionary(i => $"s{i}", i => lines.Count(l => l == $"begin s{i}"));
+        for (var i = 1; i <= 4; i++) Assert.Equal(1, executions[$"s{i}"]);
+        Assert.All(executions, e => Assert.InRange(e.Value, 1, 2));
+        Assert.True(executions.Count(e => e.Value == 2) <= 1, "More than one step ran twice: " + string.Join(", ", executions.Select(e => $"{e.Key}={e.Value}")));
+        Assert.All(executions.Keys, step => Assert.Contains($"end {step}", lines));
+        Assert.True(clock.Elapsed < TimeSpan.FromMinutes(1), $"The crash-resume test took {clock.Elapsed}.");
     }
 }

@@ -49,10 +49,14 @@ public sealed class WorkerCrashScenario : IDisposable
     public List<string> ReadLog() => WorkerLog.Read(Log);
 
     /// <summary>Waits until the log satisfies <paramref name="condition"/>; fails if the worker dies or 30 s pass.</summary>
-    public async Task WaitForLogAsync(Func<List<string>, bool> condition, string what)
+    public Task WaitForLogAsync(Func<List<string>, bool> condition, string what) =>
+        WaitForAsync(log => Task.FromResult(condition(log)), what);
+
+    /// <summary>Waits until <paramref name="condition"/> (over the log, and whatever else it reads) holds; fails if the worker dies or 30 s pass.</summary>
+    public async Task WaitForAsync(Func<List<string>, Task<bool>> condition, string what)
     {
         var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
-        while (!condition(ReadLog()))
+        while (!await condition(ReadLog()))
         {
             Assert.False(Worker.HasExited, $"The worker exited on its own:{Environment.NewLine}{Worker.Output}");
             Assert.True(DateTime.UtcNow < deadline, $"Not reached within 30 s: {what}. Log: {string.Join(" | ", ReadLog())}");
