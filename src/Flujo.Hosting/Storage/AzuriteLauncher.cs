@@ -250,14 +250,18 @@ public sealed class AzuriteLauncher : IAsyncDisposable
         }
     }
 
-    private static async Task<bool> WaitUntilListeningAsync(TimeSpan timeout, Process? process, CancellationToken cancellationToken)
+    private static Task<bool> WaitUntilListeningAsync(TimeSpan timeout, Process? process, CancellationToken cancellationToken) =>
+        WaitUntilListeningAsync([.. Ports], process, timeout, cancellationToken);
+
+    /// <summary>Waits until all <paramref name="ports"/> listen; false when <paramref name="process"/> exits first or the time is up.</summary>
+    internal static async Task<bool> WaitUntilListeningAsync(int[] ports, Process? process, TimeSpan timeout, CancellationToken cancellationToken)
     {
         var deadline = Stopwatch.GetTimestamp() + (long)(timeout.TotalSeconds * Stopwatch.Frequency);
         while (true)
         {
-            if ((await ListeningPortsAsync(cancellationToken)).Count == Ports.Count) return true;
+            if ((await ListeningPortsAsync(ports, cancellationToken)).Count == ports.Length) return true;
             if (process is { HasExited: true } || Stopwatch.GetTimestamp() > deadline) return false;
-            await Task.Delay(100, cancellationToken);
+            await Task.Delay(50, cancellationToken);
         }
     }
 

@@ -57,16 +57,7 @@ internal static class AzuriteUsers
             text = File.ReadAllText(AzuriteFile);
             File.Delete(AzuriteFile);
         });
-        if (!int.TryParse(text, out var pid)) return null;
-        try
-        {
-            var process = Process.GetProcessById(pid);
-            return process.HasExited ? null : process;
-        }
-        catch (Exception ex) when (ex is ArgumentException or InvalidOperationException)
-        {
-            return null;
-        }
+        return int.TryParse(text, out var pid) ? RunningProcess(pid) : null;
     }
 
     private static bool OtherUsersAlive()
@@ -87,19 +78,27 @@ internal static class AzuriteUsers
 
     private static bool IsRunning(int pid)
     {
+        using var process = RunningProcess(pid);
+        return process is not null;
+    }
+
+    /// <summary>The process with this id while it runs, else null (the caller disposes it).</summary>
+    internal static Process? RunningProcess(int pid)
+    {
         try
         {
-            using var process = Process.GetProcessById(pid);
-            return !process.HasExited;
+            var process = Process.GetProcessById(pid);
+            if (!process.HasExited) return process;
+            process.Dispose();
         }
         catch (Exception ex) when (ex is ArgumentException or InvalidOperationException)
         {
-            return false;
         }
+        return null;
     }
 
-    /// <summary>The registry is a courtesy: when the temporary folder cannot be used, launchers behave as before.</summary>
-    private static void TryIo(Action action)
+    /// <summary>The registry (and the local store's record) is a courtesy: when the temporary folder cannot be used, launchers behave as before.</summary>
+    internal static void TryIo(Action action)
     {
         try { action(); }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException) { }

@@ -111,7 +111,7 @@ public static class LocalStore
         {
             if ((await AzuriteLauncher.ListeningPortsAsync(ports, cancellationToken)).Count == ports.Length) return status;
             // Half listening: someone is starting it right now, or something else holds a port.
-            if (await WaitUntilListeningAsync(ports, null, TimeSpan.FromSeconds(30), cancellationToken)) return await GetStatusAsync(blobPort, cancellationToken);
+            if (await AzuriteLauncher.WaitUntilListeningAsync(ports, null, TimeSpan.FromSeconds(30), cancellationToken)) return await GetStatusAsync(blobPort, cancellationToken);
             throw new InvalidOperationException($"Only some of ports 127.0.0.1:{blobPort}-{blobPort + 2} are listening: stop what holds them (flujo store stop, or the other program).");
         }
 
@@ -143,8 +143,8 @@ public static class LocalStore
         try
         {
             var pid = StartDetached(executable, root, args, logFile, gcPatch);
-            using var process = TryGetProcess(pid);
-            if (!await WaitUntilListeningAsync(ports, process, startTimeout ?? TimeSpan.FromSeconds(60), cancellationToken))
+            using var process = AzuriteUsers.RunningProcess(pid);
+            if (!await AzuriteLauncher.WaitUntilListeningAsync(ports, process, startTimeout ?? TimeSpan.FromSeconds(60), cancellationToken))
             {
                 var tail = File.Exists(logFile) ? string.Join(Environment.NewLine, File.ReadLines(logFile).TakeLast(20)) : "(no output)";
                 if (process is { HasExited: false }) AzuriteLauncher.Terminate(process);
@@ -158,7 +158,7 @@ public static class LocalStore
         finally
         {
             // Node has read the preload by the time Azurite listens.
-            if (gcPatch is not null) TryIo(() => File.Delete(gcPatch));
+            if (gcPatch is not null) AzuriteUsers.TryIo(() => File.Delete(gcPatch));
         }
     }
 
@@ -172,7 +172,7 @@ public static class LocalStore
         var status = await GetStatusAsync(blobPort, cancellationToken);
         var record = ReadRecord(blobPort);
         if (record is null) return status;
-        using (var process = TryGetProcess(record.Pid))
+        using (var process = AzuriteUsers.RunningProcess(record.Pid))
         {
             if (process is { HasExited: false })
             {
@@ -189,7 +189,7 @@ public static class LocalStore
                 }
             }
         }
-        TryIo(() => File.Delete(RecordFile(blobPort)));
+        AzuriteUsers.TryIo(() => File.Delete(RecordFile(blobPort)));
         // The ports are free once the process has gone; give the kernel a moment.
         await WaitUntilFreeAsync(PortsOf(blobPort), TimeSpan.FromSeconds(5), cancellationToken);
         return status;
@@ -237,36 +237,11 @@ public static class LocalStore
             : throw new InvalidOperationException($"Could not start Azurite in the background: {output}");
     }
 
-    private static async Task<bool> WaitUntilListeningAsync(int[] ports, Process? process, TimeSpan timeout, CancellationToken cancellationToken)
-    {
-        var deadline = Stopwatch.GetTimestamp() + (long)(timeout.TotalSeconds * Stopwatch.Frequency);
-        while (true)
-        {
-            if ((await AzuriteLauncher.ListeningPortsAsync(ports, cancellationToken)).Count == ports.Length) return true;
-            if (process is { HasExited: true } || Stopwatch.GetTimestamp() > deadline) return false;
-            await Task.Delay(50, cancellationToken);
-        }
-    }
-
     private static async Task WaitUntilFreeAsync(int[] ports, TimeSpan timeout, CancellationToken cancellationToken)
     {
         var deadline = Stopwatch.GetTimestamp() + (long)(timeout.TotalSeconds * Stopwatch.Frequency);
         while ((await AzuriteLauncher.ListeningPortsAsync(ports, cancellationToken)).Count > 0 && Stopwatch.GetTimestamp() < deadline)
             await Task.Delay(50, cancellationToken);
-    }
-
-    private static Process? TryGetProcess(int pid)
-    {
-        try
-        {
-            var process = Process.GetProcessById(pid);
-            if (!process.HasExited) return process;
-            process.Dispose();
-        }
-        catch (Exception ex) when (ex is ArgumentException or InvalidOperationException)
-        {
-        }
-        return null;
     }
 
     private sealed record StoreRecord(int Pid, string Location, DateTimeOffset StartedAt);
@@ -277,7 +252,7 @@ public static class LocalStore
     private static StoreRecord? ReadRecord(int blobPort)
     {
         StoreRecord? record = null;
-        TryIo(() =>
+        AzuriteUsers.TryIo(() =>
         {
             var file = RecordFile(blobPort);
             if (!File.Exists(file)) return;
@@ -288,7 +263,7 @@ public static class LocalStore
             catch (JsonException)
             {
             }
-            using var process = record is null ? null : TryGetProcess(record.Pid);
+            using var process = record is null ? null : AzuriteUsers.RunningProcess(record.Pid);
             if (process is null)
             {
                 record = null;
@@ -299,11 +274,5 @@ public static class LocalStore
     }
 
     private static void WriteRecord(int blobPort, StoreRecord record) =>
-        TryIo(() => File.WriteAllText(RecordFile(blobPort), JsonSerializer.Serialize(record)));
-
-    private static void TryIo(Action action)
-    {
-        try { action(); }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException) { }
-    }
+        AzuriteUsers.TryIo(() => File.WriteAllText(RecordFile(blobPort), JsonSerializer.Serialize(record)));
 }
