@@ -1,7 +1,9 @@
 using Flujo.Agents.Transcripts;
 using Flujo.Definition;
 using Flujo.Definition.Loading;
+using Flujo.Hosting.Telemetry;
 using Flujo.Registration;
+using OpenTelemetry.Trace;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -29,6 +31,9 @@ internal static class CliServices
         services.AddFlujo();
         if (storageConnectionString is not null) services.AddFlujoBlobCache(storageConnectionString);
         services.AddFlujoChat(configuration);
+        // OTLP export when OTEL_EXPORTER_OTLP_* names an endpoint; with `flujo serve`, the HTTP requests' spans too, so a run
+        // started by a request continues the caller's trace.
+        services.AddFlujoOpenTelemetry(configuration, tracing => tracing.AddAspNetCoreInstrumentation());
         if (transcript is { } t) services.AddFlujoTranscript(t.Mode, t.Path);
         return services;
     }

@@ -23,6 +23,8 @@ builder.Services.AddFlujoAttemptRecords(builder.Configuration);
 // The chat agent over the connections of Flujo:Connections:<name> (app settings Flujo__Connections__default__Endpoint, ...;
 // keys from app settings or Key Vault references, or managed identity for Azure OpenAI): never from a pipeline file.
 builder.Services.AddFlujoChat(builder.Configuration);
+// Traces and metrics (SEMANTICS §10) to Application Insights and/or OTLP; docs/telemetry.md.
+builder.Services.AddFlujoFunctionsTelemetry(builder.Configuration);
 // Register your own agents, processors, plugins and validators here, e.g. builder.Services.AddFlujoAgent<MyAgent>("my-agent");
 
 builder.Services.AddSingleton(PipelineOrchestratorMap.FromAssemblies(typeof(Program).Assembly));

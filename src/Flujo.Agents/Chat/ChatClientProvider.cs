@@ -17,8 +17,15 @@ namespace Flujo.Agents.Chat;
 /// </summary>
 public sealed class ChatClientProvider : IChatClientProvider
 {
-    /// <summary>The OpenTelemetry activity source of the chat calls.</summary>
+    /// <summary>The OpenTelemetry activity source (and meter) of the chat calls: Flujo's own (Flujo.Durable's FlujoTelemetry.Name), so one subscription sees all.</summary>
     public const string TelemetrySourceName = "Flujo";
+
+    /// <summary>
+    /// Configuration key: <c>true</c> records prompts, replies and tool arguments/results on the chat and tool spans
+    /// (sensitive data). Unset: Microsoft.Extensions.AI's default, off unless the environment variable
+    /// <c>OTEL_INSTRUMENTATION_GENAI_CAPTURE_MESSAGE_CONTENT</c> is <c>true</c>. docs/telemetry.md.
+    /// </summary>
+    public const string CaptureMessageContentKey = "Flujo:Telemetry:CaptureMessageContent";
 
     private const string AzureScope = "https://cognitiveservices.azure.com/.default";
     private static readonly TimeSpan DefaultNetworkTimeout = TimeSpan.FromSeconds(100);
@@ -71,7 +78,10 @@ public sealed class ChatClientProvider : IChatClientProvider
         return openAI.GetChatClient(model).AsIChatClient()
             .AsBuilder()
             .UseFunctionInvocation(_loggerFactory)
-            .UseOpenTelemetry(_loggerFactory, TelemetrySourceName)
+            .UseOpenTelemetry(_loggerFactory, TelemetrySourceName, telemetry =>
+            {
+                if (_configuration.GetValue<bool?>(CaptureMessageContentKey) is { } capture) telemetry.EnableSensitiveData = capture;
+            })
             .Use(inner => new SecretRedactingChatClient(inner, options.ApiKey))
             .Build(_services);
     }

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Flujo.Api.Http;
@@ -9,7 +10,7 @@ namespace Flujo.Api.Queue;
 /// </summary>
 public sealed class QueueRunMessage
 {
-    private static readonly string[] Known = ["pipeline", "input", "runId", "context"];
+    private static readonly string[] Known = ["pipeline", "input", "runId", "context", "traceparent", "tracestate"];
 
     public string Pipeline { get; init; } = string.Empty;
 
@@ -20,6 +21,12 @@ public sealed class QueueRunMessage
     public string? RunId { get; init; }
 
     public JsonObject? Context { get; init; }
+
+    /// <summary>
+    /// The producer's W3C trace context (a queue message has no headers, so it travels in the body): the run's span
+    /// continues that trace.
+    /// </summary>
+    public ActivityContext? TraceContext { get; init; }
 
     /// <summary>
     /// The JSON inside a base64-encoded message (as some Storage tools send), or null when <paramref name="text"/> is not
@@ -42,6 +49,18 @@ public sealed class QueueRunMessage
         }
     }
 
+    private static ActivityContext? ReadTraceContext(JsonObject body)
+    {
+        if (body["traceparent"] is null) return null;
+        if (body["traceparent"] is not JsonValue parent || !parent.TryGetValue(out string? traceParent)
+            || (body["tracestate"] is { } s && (s is not JsonValue || !s.AsValue().TryGetValue(out string? _))))
+            throw new QueueMessageException("\"traceparent\" and \"tracestate\" must be strings (W3C Trace Context).");
+        var traceState = body["tracestate"]?.GetValue<string>();
+        if (!ActivityContext.TryParse(traceParent, traceState, isRemote: true, out var context))
+            throw new QueueMessageException($"\"traceparent\" is not a W3C traceparent (00-<32 hex trace id>-<16 hex parent id>-<2 hex flags>): '{traceParent}'.");
+        return context;
+    }
+
     /// <summary>Parses a message (plain JSON text, or base64 of it); throws <see cref="QueueMessageException"/> naming the problem (the host retries, then poisons it).</summary>
     public static QueueRunMessage Parse(string? text)
     {
@@ -60,7 +79,7 @@ public sealed class QueueRunMessage
 
         var unknown = body.Select(p => p.Key).Where(k => !Known.Contains(k, StringComparer.Ordinal)).ToList();
         if (unknown.Count > 0)
-            throw new QueueMessageException($"Unknown propert{(unknown.Count == 1 ? "y" : "ies")} {string.Join(", ", unknown.Select(u => $"'{u}'"))}; a message has \"pipeline\", \"input\", \"runId\" and \"context\".");
+            throw new QueueMessageException($"Unknown propert{(unknown.Count == 1 ? "y" : "ies")} {string.Join(", ", unknown.Select(u => $"'{u}'"))}; a message has \"pipeline\", \"input\", \"runId\", \"context\", \"traceparent\" and \"tracestate\".");
 
         if (body["pipeline"] is not JsonValue pipelineValue || !pipelineValue.TryGetValue(out string? pipeline) || string.IsNullOrWhiteSpace(pipeline))
             throw new QueueMessageException("\"pipeline\" is required and must be a non-empty string naming a loaded pipeline.");
@@ -74,6 +93,7 @@ public sealed class QueueRunMessage
                 Input = body["input"]?.DeepClone(),
                 RunId = StartRunRequest.ReadRunId(body["runId"]),
                 Context = StartRunRequest.ReadContext(body["context"]),
+                TraceContext = ReadTraceContext(body),
             };
         }
         catch (ApiRequestException ex)

@@ -1,3 +1,5 @@
+using System.Diagnostics;
+using Flujo.Durable.Telemetry;
 using Flujo.Durable.Runs;
 using Flujo.Pipelines;
 using Microsoft.Extensions.Logging;
@@ -57,6 +59,10 @@ public sealed class QueueRunStarter
             return new QueueStartResult(QueueStartOutcome.AlreadyExists, runId);
         }
 
+        // A message that carries its producer's trace context: the run continues that trace through this consumer span.
+        using var consumer = message.TraceContext is { } producer
+            ? FlujoTelemetry.Source.StartActivity($"process {QueueName}", ActivityKind.Consumer, producer)
+            : null;
         try
         {
             runId = await _runs.StartAsync(pipeline, input, message.Context, runId, cancellationToken);

@@ -34,4 +34,7 @@ public sealed class StepAttemptRequest
     public JsonNode? PreviousOutput { get; init; }
 
     public JsonObject Context { get; init; } = new();
+
+    /// <summary>W3C <c>traceparent</c> of the step's span: the attempt's span is its child (SEMANTICS §10).</summary>
+    public string? TraceParent { get; init; }
 }

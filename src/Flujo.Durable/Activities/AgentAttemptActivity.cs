@@ -1,5 +1,6 @@
 using Flujo.Execution;
 using Flujo.Execution.Recording;
+using Flujo.Durable.Telemetry;
 using Microsoft.DurableTask;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -28,8 +29,13 @@ public sealed class AgentAttemptActivity : TaskActivity<StepAttemptRequest, Atte
     public override async Task<AttemptOutcome> RunAsync(TaskActivityContext context, StepAttemptRequest input)
     {
         ArgumentNullException.ThrowIfNull(input);
-        if (_recorder is null) return await ExecuteAsync(input, journal: null);
-        return (await _recorder.ExecuteAsync(input, journal => ExecuteAsync(input, journal))).Outcome;
+        // The attempt's span is current while the agent runs: the chat and tool spans of its model calls nest under it.
+        var span = AttemptSpans.Start(input);
+        var outcome = _recorder is null
+            ? await ExecuteAsync(input, journal: null)
+            : (await _recorder.ExecuteAsync(input, journal => ExecuteAsync(input, journal))).Outcome;
+        AttemptSpans.End(span, outcome);
+        return outcome;
     }
 
     private async Task<AttemptOutcome> ExecuteAsync(StepAttemptRequest input, IAgentCallJournal? journal)

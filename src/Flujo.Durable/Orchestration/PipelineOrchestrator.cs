@@ -3,6 +3,7 @@ using Flujo.Context;
 using Flujo.Json;
 using Flujo.Definition;
 using Flujo.Durable.Steps;
+using Flujo.Durable.Telemetry;
 using Flujo.Results;
 using Microsoft.DurableTask;
 using Microsoft.Extensions.Logging;
@@ -28,6 +29,10 @@ public sealed class PipelineOrchestrator : TaskOrchestrator<PipelineRunInput, Pi
         ArgumentNullException.ThrowIfNull(input);
         var pipeline = input.Pipeline;
         var logger = context.CreateReplaySafeLogger<PipelineOrchestrator>();
+        var startedAt = new DateTimeOffset(context.CurrentUtcDateTime, TimeSpan.Zero);
+        RunTelemetry.Started(context, input);
+        var trace = new OrchestrationTrace(context.InstanceId, input.RunKey, input.TraceParent, input.TraceState);
+        var runSpan = trace.NewSpan("run", string.Empty);
 
         var initialContext = pipeline.InitialContext is null ? new JsonObject() : (JsonObject)pipeline.InitialContext.DeepClone();
         if (input.Context is not null) initialContext = ContextMerger.Merge(initialContext, input.Context);
@@ -41,8 +46,9 @@ public sealed class PipelineOrchestrator : TaskOrchestrator<PipelineRunInput, Pi
             CacheEnabled = input.CacheEnabled ?? true,
             ParentInstanceId = input.ParentInstanceId,
             RunKey = input.RunKey,
+            Trace = trace,
         };
-        var execution = new StepExecution(environment, run);
+        var execution = new StepExecution(environment, run) { ParentSpan = runSpan };
 
         var result = new PipelineResult
         {
@@ -82,6 +88,8 @@ public sealed class PipelineOrchestrator : TaskOrchestrator<PipelineRunInput, Pi
         result.TotalCostUsd = run.TotalCostUsd;
         result.TotalTokens = run.TotalTokens;
         result.FinalContext = run.Context;
+
+        RunTelemetry.Ended(context, input, trace, runSpan, startedAt, result);
 
         progress.CurrentStep = null;
         progress.Status = result.Status;

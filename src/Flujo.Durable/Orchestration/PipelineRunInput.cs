@@ -41,4 +41,14 @@ public sealed class PipelineRunInput
     /// Flujo's run clients; null (a run started some other way): attempts are keyed by instance id alone.
     /// </summary>
     public string? RunKey { get; set; }
+
+    /// <summary>
+    /// W3C <c>traceparent</c> of the span the run continues (the HTTP request or queue message that started it, or for a
+    /// sub-pipeline its step's span); null: the run starts a trace of its own. Set by Flujo's run clients from the current
+    /// activity.
+    /// </summary>
+    public string? TraceParent { get; set; }
+
+    /// <summary>W3C <c>tracestate</c> that goes with <see cref="TraceParent"/>.</summary>
+    public string? TraceState { get; set; }
 }

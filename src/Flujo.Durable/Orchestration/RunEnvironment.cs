@@ -1,4 +1,5 @@
 using Flujo.Durable.Steps;
+using Flujo.Durable.Telemetry;
 using Flujo.Json;
 using Flujo.Definition;
 using Flujo.Results;
@@ -209,6 +210,15 @@ public sealed class RunEnvironment
 
     /// <summary>The run's <see cref="PipelineRunInput.RunKey"/> (null when whoever started the run set none).</summary>
     public string? RunKey { get; init; }
+
+    private OrchestrationTrace? _trace;
+
+    /// <summary>This orchestration's trace: its parent span and the deterministic ids of its spans (SEMANTICS §10).</summary>
+    public OrchestrationTrace Trace
+    {
+        get => _trace ??= new OrchestrationTrace(Orchestration.InstanceId, RunKey, traceParent: null, traceState: null);
+        init => _trace = value;
+    }
 
     /// <summary>
     /// The call id of an attempt of <paramref name="stepPath"/> (SEMANTICS §9): the run key and how many times this

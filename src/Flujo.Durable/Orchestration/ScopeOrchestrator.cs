@@ -1,5 +1,6 @@
 using Flujo.Definition;
 using Flujo.Durable.Steps;
+using Flujo.Durable.Telemetry;
 using Flujo.Json;
 using Microsoft.DurableTask;
 
@@ -31,10 +32,11 @@ public sealed class ScopeOrchestrator : TaskOrchestrator<ScopeRunInput, ScopeRun
             CacheEnabled = input.CacheEnabled ?? true,
             ParentInstanceId = input.ParentInstanceId,
             RunKey = input.RunKey,
+            Trace = new OrchestrationTrace(context.InstanceId, input.RunKey, input.TraceParent, traceState: null),
         };
         var context0 = input.Loop?.Context ?? input.Context ?? new();
         var state = new RunState(input.ScopeInput, context0, input.StepOutputs, input.Variables);
-        var execution = new StepExecution(environment, state, input.PathPrefix);
+        var execution = new StepExecution(environment, state, input.PathPrefix) { ParentSpan = environment.Trace.Parent };
         environment.Publish();
 
         var output = new ScopeRunOutput();

@@ -52,4 +52,7 @@ public sealed class ScopeRunInput
 
     /// <summary>The run's <see cref="PipelineRunInput.RunKey"/>.</summary>
     public string? RunKey { get; set; }
+
+    /// <summary>W3C <c>traceparent</c> of the loop or map step's span: the slice's steps are its children.</summary>
+    public string? TraceParent { get; set; }
 }

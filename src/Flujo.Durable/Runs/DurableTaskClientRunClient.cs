@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using Flujo.Definition;
 using Flujo.Durable.Orchestration;
+using Flujo.Durable.Telemetry;
 using Microsoft.DurableTask;
 using Microsoft.DurableTask.Client;
 
@@ -34,6 +35,8 @@ public sealed class DurableTaskClientRunClient : IPipelineRunClient
         if (await IsActiveAsync(runId, cancellationToken)) throw new RunAlreadyExistsException(runId);
 
         var runInput = new PipelineRunInput { Pipeline = pipeline, Input = input ?? pipeline.DefaultInput?.DeepClone(), Context = context, RunKey = Guid.NewGuid().ToString("N") };
+        // The run's span continues the caller's trace (the HTTP request or queue message being handled).
+        (runInput.TraceParent, runInput.TraceState) = FlujoTelemetry.CurrentContext();
         try
         {
             return await _client.ScheduleNewOrchestrationInstanceAsync(_orchestratorFor(pipeline), runInput, new StartOrchestrationOptions(runId), cancellationToken);

@@ -56,6 +56,8 @@ public sealed class FlujoDataConverter : DataConverter
                 Budgets = shell.Budgets,
                 ParentInstanceId = shell.ParentInstanceId,
                 RunKey = shell.RunKey,
+                TraceParent = shell.TraceParent,
+                TraceState = shell.TraceState,
             };
             if (cacheWhole) RunInputs.Add(data, cached);
         }
@@ -71,6 +73,8 @@ public sealed class FlujoDataConverter : DataConverter
             Budgets = cached.Budgets?.Select(b => b.Copy()).ToList(),
             ParentInstanceId = cached.ParentInstanceId,
             RunKey = cached.RunKey,
+            TraceParent = cached.TraceParent,
+            TraceState = cached.TraceState,
         };
     }
 
@@ -85,6 +89,8 @@ public sealed class FlujoDataConverter : DataConverter
         public List<UsageBudget>? Budgets { get; set; }
         public string? ParentInstanceId { get; set; }
         public string? RunKey { get; set; }
+        public string? TraceParent { get; set; }
+        public string? TraceState { get; set; }
     }
 
     /// <summary>

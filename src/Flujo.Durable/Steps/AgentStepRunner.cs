@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using Flujo.Definition;
+using Flujo.Durable.Telemetry;
 using Flujo.Execution;
 using Flujo.Results;
 
@@ -33,6 +34,9 @@ public sealed class AgentStepRunner : IStepRunner
                 // A provider's Retry-After is honoured on a durable timer, never by sleeping in the activity (SEMANTICS §11).
                 var delay = step.Retry.DelayBeforeRetry(attempt - 1);
                 if (last?.RetryAfter is { } retryAfter && retryAfter > delay) delay = retryAfter;
+                execution.CurrentSpan?.AddEvent(TelemetryAttributes.RetryEvent, execution.Now,
+                    new(TelemetryAttributes.Attempt, attempt), new(TelemetryAttributes.AttemptEndStatus, StepTelemetry.StatusName(last!.Status)),
+                    new(TelemetryAttributes.RetryDelayMs, (long)delay.TotalMilliseconds));
                 if (delay > TimeSpan.Zero) await execution.Orchestration.CreateTimer(delay, CancellationToken.None);
             }
 
@@ -48,7 +52,9 @@ public sealed class AgentStepRunner : IStepRunner
                 Feedback = feedback,
                 PreviousOutput = feedback is null ? null : last?.Output,
                 Context = execution.Run.Context,
+                TraceParent = execution.CurrentSpan?.TraceParent,
             });
+            StepTelemetry.RecordAttempt(execution, step, last);
             // Agent calls a dying worker cut off (and that ran again) are attempts made too; their cost is in the outcome's.
             interruptedCalls += last.InterruptedCalls;
             interruptedCost += last.InterruptedCostUsd;

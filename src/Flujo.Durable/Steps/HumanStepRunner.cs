@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using Flujo.Definition;
 using Flujo.Durable.Orchestration;
+using Flujo.Durable.Telemetry;
 using Flujo.Execution;
 using Flujo.Json;
 using Flujo.Results;
@@ -62,6 +63,7 @@ public sealed class HumanStepRunner : IStepRunner
             ExpiresAt = step.Timeout is { } t ? execution.Now + t : null,
         };
         execution.Environment.AddWaiting(wait);
+        execution.CurrentSpan?.AddEvent(TelemetryAttributes.PauseEvent, execution.Now, new KeyValuePair<string, object?>(TelemetryAttributes.EventName, wait.EventName));
         var logger = orchestration.CreateReplaySafeLogger<HumanStepRunner>();
         logger.LogInformation("Run {RunId} paused at {Step}, waiting for event {Event}", orchestration.InstanceId, path, wait.EventName);
 
@@ -113,6 +115,7 @@ public sealed class HumanStepRunner : IStepRunner
             outcome = "answered";
         }
         logger.LogInformation("Run {RunId} resumed at {Step} ({Outcome})", orchestration.InstanceId, path, outcome);
+        execution.CurrentSpan?.AddEvent(TelemetryAttributes.ResumeEvent, execution.Now, new KeyValuePair<string, object?>(TelemetryAttributes.HumanOutcome, outcome));
 
         var context = (JsonObject)execution.Run.Context.DeepClone();
         var history = context[HistoryKey] as JsonArray ?? new JsonArray();

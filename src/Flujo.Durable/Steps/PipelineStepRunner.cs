@@ -35,6 +35,7 @@ public sealed class PipelineStepRunner : IStepRunner
             Budgets = [.. execution.Meter.Budgets.Select(b => b.Copy())],
             ParentInstanceId = execution.Orchestration.InstanceId,
             RunKey = environment.RunKey,
+            TraceParent = execution.CurrentSpan?.TraceParent,
         };
 
         PipelineResult sub;

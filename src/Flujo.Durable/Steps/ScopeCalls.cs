@@ -23,6 +23,7 @@ public static class ScopeCalls
 
         slice.ParentInstanceId = execution.Orchestration.InstanceId;
         slice.RunKey = environment.RunKey;
+        slice.TraceParent = execution.CurrentSpan?.TraceParent;
 
         var instanceId = environment.ChildInstanceId(path, suffix);
         ScopeRunOutput output;

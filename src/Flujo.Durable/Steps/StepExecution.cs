@@ -4,6 +4,7 @@ using Flujo.Context;
 using Flujo.Definition;
 using Flujo.Durable.Activities;
 using Flujo.Durable.Orchestration;
+using Flujo.Durable.Telemetry;
 using Flujo.Execution;
 using Flujo.Json;
 using Flujo.Results;
@@ -58,9 +59,15 @@ public sealed class StepExecution
     /// <summary>The runtime path of a step of this scope, such as <c>research[3]/summarize</c>.</summary>
     public string PathOf(StepDefinition step) => PathPrefix + step.Name;
 
-    /// <summary>A nested scope (loop iteration, branch, map item) over the same orchestration.</summary>
+    /// <summary>A nested scope (loop iteration, branch, map item) over the same orchestration; its steps' spans are children of the step running it.</summary>
     public StepExecution ForScope(RunState state, string pathPrefix, IReadOnlyList<StepDefinition> steps) =>
-        new(Environment, state, pathPrefix, steps);
+        new(Environment, state, pathPrefix, steps) { ParentSpan = CurrentSpan?.Context ?? ParentSpan };
+
+    /// <summary>The span this scope's step spans are children of: the run's, or the step running this scope.</summary>
+    public System.Diagnostics.ActivityContext ParentSpan { get; init; }
+
+    /// <summary>The span of the step this scope is running (a scope runs its steps one at a time).</summary>
+    public StepSpan? CurrentSpan { get; private set; }
 
     /// <summary>Renders a step's input template; a step without one gets the previous output.</summary>
     public JsonNode? RenderInput(StepDefinition step) =>
@@ -69,8 +76,19 @@ public sealed class StepExecution
     /// <summary>
     /// Runs a step with its input rendered, then its fallbacks (the orchestrator-level catch of SEMANTICS §3),
     /// then applies its context update; the step's own usage limits are checked after it. Never throws for step failures.
+    /// The step's span (SEMANTICS §10) covers all of it.
     /// </summary>
     public async Task<StepResult> RunStepAsync(StepDefinition step)
+    {
+        var path = PathOf(step);
+        var span = CurrentSpan = StepTelemetry.Begin(this, path);
+        var result = await RunStepInSpanAsync(step);
+        StepTelemetry.End(this, step, path, span, result);
+        CurrentSpan = null;
+        return result;
+    }
+
+    private async Task<StepResult> RunStepInSpanAsync(StepDefinition step)
     {
         var startedAt = Now;
         JsonNode? input;
@@ -186,6 +204,7 @@ public sealed class StepExecution
         }
 
         var fallbackStep = ScopeSteps.FirstOrDefault(s => s.Name == step.Fallback) ?? Pipeline.FindStep(step.Fallback);
+        CurrentSpan?.AddEvent(TelemetryAttributes.FallbackEvent, Now, new(TelemetryAttributes.StepName, step.Name), new(TelemetryAttributes.FallbackStep, step.Fallback));
         var fallback = fallbackStep is null
             ? new FallbackRun(new StepResult { Name = step.Fallback, Success = false, Feedback = $"Fallback step '{step.Fallback}' does not exist", StartedAt = Now, FinishedAt = Now }, false)
             : await RunWithFallbackAsync(fallbackStep, FlujoJson.Clone(input), depth + 1);

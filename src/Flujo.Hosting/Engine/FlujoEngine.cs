@@ -65,6 +65,7 @@ public sealed partial class FlujoEngine : IAsyncDisposable
     private static async Task<FlujoEngine> StartAsync(IServiceProvider services, IOrchestrationService service, IOrchestrationServiceClient serviceClient, ILoggerFactory? loggerFactory, FlujoEngineOptions? options, IAttemptOutcomeStore? outcomes)
     {
         loggerFactory ??= services.GetService<ILoggerFactory>() ?? NullLoggerFactory.Instance;
+        Telemetry.FlujoOpenTelemetry.StartOpenTelemetry(services);
         var runners = services.GetService<StepRunnerRegistry>() ?? StepRunnerRegistry.Default;
         var shims = new DurableTaskShimFactory(
             new DurableTaskWorkerOptions { DataConverter = FlujoDataConverter.Instance },

@@ -5,6 +5,7 @@ using Flujo.Definition;
 using Flujo.Durable;
 using Flujo.Durable.Orchestration;
 using Flujo.Durable.Runs;
+using Flujo.Durable.Telemetry;
 using Flujo.Json;
 using Flujo.Results;
 using Microsoft.DurableTask.Testing.Sidecar;
@@ -46,6 +47,8 @@ public sealed class FlujoRunClient : IPipelineRunClient
         runId ??= RunIds.New(pipeline.Name);
         runInput.Input ??= pipeline.DefaultInput?.DeepClone();
         runInput.RunKey ??= Guid.NewGuid().ToString("N");
+        // The run's span continues the caller's trace (the HTTP request or queue message being handled).
+        if (runInput.TraceParent is null) (runInput.TraceParent, runInput.TraceState) = FlujoTelemetry.CurrentContext();
         try
         {
             await _client.CreateOrchestrationInstanceAsync(FlujoTaskNames.PipelineOrchestrator, string.Empty, runId, runInput, tags: null, dedupeStatuses: dedupe);

@@ -1,0 +1,45 @@
+using System.Diagnostics;
+using Flujo.Execution;
+using static Flujo.Durable.Telemetry.TelemetryAttributes;
+
+namespace Flujo.Durable.Telemetry;
+
+/// <summary>
+/// The span of one attempt (<c>invoke_agent &lt;agent&gt;</c>), made in the worker with real timing as the child of its
+/// step's span (named in the request). It is the current activity while the agent runs, so the chat and tool spans of
+/// Microsoft.Extensions.AI nest under it.
+/// </summary>
+public static class AttemptSpans
+{
+    /// <summary>Starts the attempt's span; null when nothing listens.</summary>
+    public static Activity? Start(StepAttemptRequest request)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        if (!FlujoTelemetry.Tracing) return null;
+        ActivityContext.TryParse(request.TraceParent, null, isRemote: true, out var parent);
+        var agent = request.Step.Agent.Name;
+        return FlujoTelemetry.Source.StartActivity($"{InvokeAgent} {agent}", ActivityKind.Internal, parent, new ActivityTagsCollection
+        {
+            [GenAiOperationName] = InvokeAgent,
+            [GenAiAgentName] = agent,
+            [RunId] = request.RunId,
+            [StepName] = request.Step.Name,
+            [StepPath] = request.StepPath ?? request.Step.Name,
+            [Attempt] = request.Attempt,
+        });
+    }
+
+    /// <summary>Records the attempt's outcome on its span and ends it.</summary>
+    public static void End(Activity? span, AttemptOutcome outcome)
+    {
+        if (span is null) return;
+        ArgumentNullException.ThrowIfNull(outcome);
+        span.SetTag(AttemptEndStatus, StepTelemetry.StatusName(outcome.Status));
+        span.SetTag(CostUsd, (double)outcome.CostUsd);
+        span.SetTag(GenAiInputTokens, outcome.Tokens.Prompt);
+        span.SetTag(GenAiOutputTokens, outcome.Tokens.Completion);
+        if (StepTelemetry.Model(outcome.Metadata) is { } model) span.SetTag(GenAiRequestModel, model);
+        if (!outcome.Succeeded) span.SetStatus(ActivityStatusCode.Error, outcome.Feedback);
+        span.Dispose();
+    }
+}

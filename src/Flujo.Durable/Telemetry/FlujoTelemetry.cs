@@ -1,0 +1,50 @@
+using System.Diagnostics;
+using System.Diagnostics.Metrics;
+
+namespace Flujo.Durable.Telemetry;
+
+/// <summary>
+/// The <see cref="ActivitySource"/> and <see cref="System.Diagnostics.Metrics.Meter"/> named <c>Flujo</c> (SEMANTICS §10):
+/// spans for runs, steps and attempts, and the run, step, attempt, token and cost metrics. Only System.Diagnostics here;
+/// hosts subscribe with the OpenTelemetry SDK (<c>AddSource("Flujo")</c>, <c>AddMeter("Flujo")</c>). docs/telemetry.md
+/// lists every span, attribute and instrument.
+/// </summary>
+public static class FlujoTelemetry
+{
+    /// <summary>The name of the activity source and of the meter.</summary>
+    public const string Name = "Flujo";
+
+    public static ActivitySource Source { get; } = new(Name, typeof(FlujoTelemetry).Assembly.GetName().Version?.ToString());
+
+    public static Meter Meter { get; } = new(Name, typeof(FlujoTelemetry).Assembly.GetName().Version?.ToString());
+
+    /// <summary>Runs whose orchestration started (top-level runs; sub-pipelines are steps of theirs).</summary>
+    public static Counter<long> RunsStarted { get; } = Meter.CreateCounter<long>("flujo.runs.started", "{run}", "Runs started");
+
+    /// <summary>Runs that ended, by <c>flujo.run.status</c> (a cancelled run is terminated by the engine and is not counted).</summary>
+    public static Counter<long> RunsEnded { get; } = Meter.CreateCounter<long>("flujo.runs.ended", "{run}", "Runs ended, by status");
+
+    public static Histogram<double> RunDuration { get; } = Meter.CreateHistogram<double>("flujo.run.duration", "s", "Run duration (orchestration time)");
+
+    public static Histogram<double> StepDuration { get; } = Meter.CreateHistogram<double>("flujo.step.duration", "s", "Step latency (orchestration time), by pipeline, step and status");
+
+    public static Counter<long> Attempts { get; } = Meter.CreateCounter<long>("flujo.attempts", "{attempt}", "Agent step attempts, by pipeline, step, model and outcome");
+
+    public static Counter<long> Tokens { get; } = Meter.CreateCounter<long>("flujo.tokens", "{token}", "Tokens used, by pipeline, model and gen_ai.token.type (input, output)");
+
+    public static Counter<double> CostUsd { get; } = Meter.CreateCounter<double>("flujo.cost", "USD", "Cost in US dollars, by pipeline and model");
+
+    /// <summary>Whether anything listens to Flujo's spans (no listener: no span is built).</summary>
+    public static bool Tracing => Source.HasListeners();
+
+    /// <summary>
+    /// The W3C trace context of the current <see cref="Activity"/> (an HTTP request's, a queue message's, the CLI's), which
+    /// a run started now continues; nulls when there is none.
+    /// </summary>
+    public static (string? TraceParent, string? TraceState) CurrentContext()
+    {
+        var current = Activity.Current;
+        if (current is null || current.IdFormat != ActivityIdFormat.W3C) return (null, null);
+        return (current.Id, current.TraceStateString);
+    }
+}

@@ -1,0 +1,46 @@
+using System.Diagnostics;
+
+namespace Flujo.Durable.Telemetry;
+
+/// <summary>
+/// The trace of one orchestration (a run, a sub-pipeline, a loop segment or map batch): its parent span (the caller's
+/// context carried in the input, or the step span of the orchestration that started it) and the deterministic ids of
+/// the spans it emits. The same on every replay.
+/// </summary>
+public sealed class OrchestrationTrace
+{
+    private readonly string _seed;
+    private readonly Dictionary<string, int> _occurrences = new(StringComparer.Ordinal);
+
+    /// <param name="instanceId">The orchestration instance id.</param>
+    /// <param name="runKey">The run's key (a run id used again gets other ids).</param>
+    /// <param name="traceParent">W3C <c>traceparent</c> of the parent span; null or invalid: the run span is a root.</param>
+    /// <param name="traceState">W3C <c>tracestate</c> that goes with it.</param>
+    public OrchestrationTrace(string instanceId, string? runKey, string? traceParent, string? traceState)
+    {
+        _seed = $"{runKey}|{instanceId}|";
+        if (traceParent is not null && ActivityContext.TryParse(traceParent, traceState, isRemote: true, out var parent))
+            Parent = parent;
+        TraceId = Parent != default ? Parent.TraceId : SpanIds.TraceId(_seed);
+        Flags = Parent != default ? Parent.TraceFlags : ActivityTraceFlags.Recorded;
+    }
+
+    /// <summary>The parent of this orchestration's top spans; default when the run started a new trace.</summary>
+    public ActivityContext Parent { get; }
+
+    public ActivityTraceId TraceId { get; }
+
+    public ActivityTraceFlags Flags { get; }
+
+    /// <summary>
+    /// A new span's context: <paramref name="kind"/> and <paramref name="path"/>, counted so a path that runs twice in one
+    /// orchestration (a step that is the fallback of two others) gets two ids, in the same order on every replay.
+    /// </summary>
+    public ActivityContext NewSpan(string kind, string path)
+    {
+        var key = $"{kind}|{path}";
+        var n = _occurrences.GetValueOrDefault(key) + 1;
+        _occurrences[key] = n;
+        return new ActivityContext(TraceId, SpanIds.SpanId($"{_seed}{key}|{n}"), Flags);
+    }
+}

@@ -1,0 +1,87 @@
+using System.Diagnostics;
+using System.Text.Json.Nodes;
+using Flujo.Definition;
+using Flujo.Durable.Steps;
+using Flujo.Execution;
+using Flujo.Results;
+using static Flujo.Durable.Telemetry.TelemetryAttributes;
+
+namespace Flujo.Durable.Telemetry;
+
+/// <summary>
+/// The orchestrator's side of a step's telemetry: its span (emitted once, when the step ends and the orchestrator is not
+/// replaying, with orchestration times) and its metrics (latency; every attempt's outcome, tokens and cost).
+/// </summary>
+internal static class StepTelemetry
+{
+    public static StepSpan Begin(StepExecution execution, string path) =>
+        new(execution.Environment.Trace.NewSpan("step", path), execution.ParentSpan, execution.Now);
+
+    public static void End(StepExecution execution, StepDefinition step, string path, StepSpan span, StepResult result)
+    {
+        if (execution.Orchestration.IsReplaying) return;
+        var end = execution.Now;
+        var status = result.Success ? "success" : StepResults.StoppedByUsageLimit(result) ? "usage_limit" : "failed";
+        FlujoTelemetry.StepDuration.Record((end - span.StartedAt).TotalSeconds, new TagList
+        {
+            { Pipeline, execution.Pipeline.Name },
+            { StepName, step.Name },
+            { StepKind, step.StepKind },
+            { StepStatus, status },
+        });
+        if (!FlujoTelemetry.Tracing) return;
+
+        var tags = new List<KeyValuePair<string, object?>>
+        {
+            new(RunId, execution.Orchestration.InstanceId),
+            new(Pipeline, execution.Pipeline.Name),
+            new(StepName, step.Name),
+            new(StepPath, path),
+            new(StepKind, step.StepKind),
+            new(StepStatus, status),
+            new(StepAttempts, result.Attempts),
+            new(CostUsd, (double)result.CostUsd),
+            new(GenAiInputTokens, result.Tokens.Prompt),
+            new(GenAiOutputTokens, result.Tokens.Completion),
+            new(Fallback, Flag(result, MetadataKeys.FallbackTriggered)),
+            new(CacheHit, Flag(result, MetadataKeys.CacheHit)),
+        };
+        if (step is AgentStepDefinition agent) tags.Add(new(GenAiAgentName, agent.Agent.Name));
+        if (Model(result.Metadata) is { } model) tags.Add(new(GenAiRequestModel, model));
+        if (Text(result, MetadataKeys.ExitReason) is { } exit) tags.Add(new(ExitReason, exit));
+        if (Text(result, MetadataKeys.FallbackStep) is { } fallback) tags.Add(new(FallbackStep, fallback));
+        SpanEmitter.Emit($"step {step.Name}", span.Parent, span.Context, span.StartedAt, end, tags, span.Events, result.Success ? null : result.Feedback);
+    }
+
+    /// <summary>Counts one attempt with its tokens and cost, once (not on replay).</summary>
+    public static void RecordAttempt(StepExecution execution, AgentStepDefinition step, AttemptOutcome outcome)
+    {
+        if (execution.Orchestration.IsReplaying) return;
+        var pipeline = execution.Pipeline.Name;
+        var model = Model(outcome.Metadata);
+        FlujoTelemetry.Attempts.Add(1 + outcome.InterruptedCalls, new TagList
+        {
+            { Pipeline, pipeline },
+            { StepName, step.Name },
+            { GenAiRequestModel, model },
+            { AttemptEndStatus, StatusName(outcome.Status) },
+        });
+        if (outcome.Tokens.Prompt > 0)
+            FlujoTelemetry.Tokens.Add(outcome.Tokens.Prompt, new TagList { { Pipeline, pipeline }, { GenAiRequestModel, model }, { GenAiTokenType, "input" } });
+        if (outcome.Tokens.Completion > 0)
+            FlujoTelemetry.Tokens.Add(outcome.Tokens.Completion, new TagList { { Pipeline, pipeline }, { GenAiRequestModel, model }, { GenAiTokenType, "output" } });
+        if (outcome.CostUsd > 0)
+            FlujoTelemetry.CostUsd.Add((double)outcome.CostUsd, new TagList { { Pipeline, pipeline }, { GenAiRequestModel, model } });
+    }
+
+    /// <summary>The metadata key agents write their model under (Flujo.Agents' chat agent among them).</summary>
+    private const string ModelKey = "model";
+
+    internal static string? Model(JsonObject? metadata) => metadata?[ModelKey] is JsonValue v && v.TryGetValue(out string? model) ? model : null;
+
+    internal static string StatusName(AttemptStatus status) => System.Text.Json.JsonNamingPolicy.SnakeCaseLower.ConvertName(status.ToString());
+
+    private static bool Flag(StepResult result, string key) => result.Metadata[key] is JsonValue v && v.TryGetValue(out bool b) && b;
+
+    private static string? Text(StepResult result, string key) => result.Metadata[key] is JsonValue v && v.TryGetValue(out string? s) ? s : null;
+}
