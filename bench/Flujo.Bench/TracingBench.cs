@@ -1,0 +1,68 @@
+using System.Diagnostics;
+using System.Text.Json.Nodes;
+using Flujo.Definition;
+using Flujo.Definition.Building;
+using Flujo.Durable.Telemetry;
+using Flujo.Hosting.Engine;
+using Flujo.Results;
+using Microsoft.Extensions.DependencyInjection;
+using OpenTelemetry;
+using OpenTelemetry.Metrics;
+using OpenTelemetry.Trace;
+
+namespace Flujo.Bench;
+
+/// <summary>
+/// The cost of telemetry (SEMANTICS §10): the 20-step in-memory run with nothing listening to Flujo's spans and metrics,
+/// and with the OpenTelemetry SDK exporting both to its in-memory exporter (41 spans a run: the run, 20 steps, 20 attempts), on one
+/// engine, interleaved run by run; medians and their ratio (goal ≤ 1.1x). Each traced run's span count is checked.
+/// </summary>
+internal static class TracingBench
+{
+    public static async Task<int> RunAsync(string[] args)
+    {
+        var rounds = BenchArgs.Int(args, "--rounds", args.Contains("--quick") ? 10 : 40);
+        var services = new ServiceCollection().AddFlujo().BuildServiceProvider();
+        await using var engine = await FlujoEngine.StartInMemoryAsync(services);
+        var pipeline = new PipelineBuilder("bench-20");
+        for (var i = 1; i <= 20; i++) pipeline.Step($"step{i}", "echo");
+        var twenty = pipeline.Build();
+        var spans = new List<Activity>();
+        var metrics = new List<Metric>();
+
+        async Task Run()
+        {
+            var result = await engine.Client.RunAsync(twenty, JsonValue.Create("payload"));
+            if (result.Status != RunStatus.Completed) throw new InvalidOperationException($"Run {result.RunId} ended {result.Status}: {result.Error}");
+        }
+
+        async Task<double> Traced()
+        {
+            spans.Clear();
+            using var tracer = Sdk.CreateTracerProviderBuilder().AddSource(FlujoTelemetry.Name).AddInMemoryExporter(spans).Build();
+            using var meter = Sdk.CreateMeterProviderBuilder().AddMeter(FlujoTelemetry.Name).AddInMemoryExporter(metrics).Build();
+            var time = await BenchMath.Time(Run);
+            if (spans.Count != 41) throw new InvalidOperationException($"A traced 20-step run exported {spans.Count} spans, expected 41.");
+            return time;
+        }
+
+        Console.WriteLine($"load average {LoadAverage.Read()} (start)");
+        for (var i = 0; i < 5; i++)
+        {
+            await Run();
+            await Traced();
+        }
+        var off = new List<double>();
+        var on = new List<double>();
+        for (var i = 0; i < rounds; i++)
+        {
+            off.Add(await BenchMath.Time(Run));
+            on.Add(await Traced());
+        }
+        var offMedian = BenchMath.Median(off);
+        var onMedian = BenchMath.Median(on);
+        Console.WriteLine($"20-step run, median of {rounds}: tracing off {offMedian:0.0} ms ({BenchMath.Range(off)}), tracing + metrics on (in-memory exporter) {onMedian:0.0} ms ({BenchMath.Range(on)}), ratio {onMedian / offMedian:0.00}x (goal <= 1.1x)");
+        Console.WriteLine($"load average {LoadAverage.Read()} (end)");
+        return 0;
+    }
+}
