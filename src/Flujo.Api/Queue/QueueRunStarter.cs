@@ -59,10 +59,12 @@ public sealed class QueueRunStarter
             return new QueueStartResult(QueueStartOutcome.AlreadyExists, runId);
         }
 
-        // A message that carries its producer's trace context: the run continues that trace through this consumer span.
+        // A message that carries its producer's trace context: the run continues that trace through this consumer span
+        // (or straight under the producer's span when nothing here listens).
         using var consumer = message.TraceContext is { } producer
             ? FlujoTelemetry.Source.StartActivity($"process {QueueName}", ActivityKind.Consumer, producer)
             : null;
+        using var carried = consumer is null && message.TraceContext is { } unheard ? FlujoTelemetry.ContinueTrace(unheard) : null;
         try
         {
             runId = await _runs.StartAsync(pipeline, input, message.Context, runId, cancellationToken);

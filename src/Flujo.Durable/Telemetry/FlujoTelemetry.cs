@@ -37,14 +37,33 @@ public static class FlujoTelemetry
     /// <summary>Whether anything listens to Flujo's spans (no listener: no span is built).</summary>
     public static bool Tracing => Source.HasListeners();
 
+    private static readonly AsyncLocal<ActivityContext?> CarriedParent = new();
+
     /// <summary>
-    /// The W3C trace context of the current <see cref="Activity"/> (an HTTP request's, a queue message's, the CLI's), which
-    /// a run started now continues; nulls when there is none.
+    /// The W3C trace context a run started now continues: the one <see cref="ContinueTrace"/> carries, else the current
+    /// <see cref="Activity"/>'s (an HTTP request's, a queue message's, the CLI's); nulls when there is none.
     /// </summary>
     public static (string? TraceParent, string? TraceState) CurrentContext()
     {
+        if (CarriedParent.Value is { } carried) return (SpanIds.TraceParent(carried), carried.TraceState);
         var current = Activity.Current;
         if (current is null || current.IdFormat != ActivityIdFormat.W3C) return (null, null);
         return (current.Id, current.TraceStateString);
+    }
+
+    /// <summary>
+    /// Runs started until the result is disposed continue <paramref name="parent"/>'s trace: a context received in a
+    /// message body (no headers) when no span of this process could take it on, because nothing listens here.
+    /// </summary>
+    public static IDisposable ContinueTrace(ActivityContext parent)
+    {
+        var previous = CarriedParent.Value;
+        CarriedParent.Value = parent;
+        return new Restore(() => CarriedParent.Value = previous);
+    }
+
+    private sealed class Restore(Action restore) : IDisposable
+    {
+        public void Dispose() => restore();
     }
 }

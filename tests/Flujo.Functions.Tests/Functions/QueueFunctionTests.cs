@@ -71,6 +71,18 @@ public sealed class QueueFunctionTests
         Assert.Equal("plain-abc", Assert.Single(_durable.Scheduled).RunId);
     }
 
+    [Fact]
+    public async Task MessageWithTraceparent_RunContinuesTheProducersTrace()
+    {
+        const string traceParent = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01";
+
+        await DeliverAsync($$"""{"pipeline":"plain","runId":"plain-traced","traceparent":"{{traceParent}}","tracestate":"vendor=1"}""");
+
+        var run = Assert.Single(_durable.Scheduled);
+        Assert.Equal(traceParent, run.Input.TraceParent);
+        Assert.Equal("vendor=1", run.Input.TraceState);
+    }
+
     [Theory]
     [InlineData("", "empty")]
     [InlineData("{oops", "not valid JSON")]
@@ -80,6 +92,8 @@ public sealed class QueueFunctionTests
     [InlineData("""{"pipeline":"greet","input":{"name":""}}""", "failed its input schema")]
     [InlineData("""{"pipeline":"plain","runId":5}""", "\"runId\" must be a string")]
     [InlineData("""{"pipeline":"plain","extra":1}""", "Unknown property 'extra'")]
+    [InlineData("""{"pipeline":"plain","traceparent":"00-abc-def-01"}""", "\"traceparent\" is not a W3C traceparent")]
+    [InlineData("""{"pipeline":"plain","traceparent":5}""", "\"traceparent\" and \"tracestate\" must be strings")]
     public async Task MalformedMessage_ThrowsClearError_SchedulesNothing(string message, string expected)
     {
         var ex = await Assert.ThrowsAsync<QueueMessageException>(() => DeliverAsync(message));
