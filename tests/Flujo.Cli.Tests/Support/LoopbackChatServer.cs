@@ -1,13 +1,7 @@
 using System.Collections.Concurrent;
-using System.Net;
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 
 namespace Flujo.Testing;
 
@@ -66,10 +60,7 @@ public sealed class LoopbackChatServer : IAsyncDisposable
     public static async Task<LoopbackChatServer> StartAsync(Func<ChatRequestSeen, ScriptedReply>? script = null, TimeSpan? delay = null)
     {
         script ??= request => new ScriptedReply($"echo: {request.UserText}");
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.Logging.ClearProviders();
-        builder.WebHost.UseKestrel(options => options.Listen(IPAddress.Loopback, 0));
-        var app = builder.Build();
+        var app = LoopbackWebApp.Create();
         var server = new LoopbackChatServer(app);
         var counter = 0;
         app.MapPost("/v1/chat/completions", async (HttpContext http) =>
@@ -87,9 +78,7 @@ public sealed class LoopbackChatServer : IAsyncDisposable
                 : new JsonObject { ["error"] = new JsonObject { ["message"] = reply.ErrorMessage ?? "error", ["type"] = "invalid_request_error", ["code"] = reply.Status.ToString() } };
             await http.Response.WriteAsync(payload.ToJsonString());
         });
-        await app.StartAsync();
-        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        server.Endpoint = $"{new Uri(address).GetLeftPart(UriPartial.Authority)}/v1";
+        server.Endpoint = $"{await LoopbackWebApp.StartAsync(app)}v1";
         return server;
     }
 

@@ -1,12 +1,7 @@
 using System.Collections.Concurrent;
-using System.Net;
+using Flujo.Testing;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 
 namespace Flujo.Cli.Tests.Support;
 
@@ -27,10 +22,7 @@ public sealed class OtlpReceiver : IAsyncDisposable
 
     public static async Task<OtlpReceiver> StartAsync()
     {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.Logging.ClearProviders();
-        builder.WebHost.ConfigureKestrel(k => k.Listen(IPAddress.Loopback, 0));
-        var receiver = new OtlpReceiver(builder.Build());
+        var receiver = new OtlpReceiver(LoopbackWebApp.Create());
         receiver._app.MapPost("/v1/{signal}", async (HttpContext http) =>
         {
             using var body = new MemoryStream();
@@ -38,9 +30,7 @@ public sealed class OtlpReceiver : IAsyncDisposable
             receiver._requests.Enqueue((http.Request.Path.Value!, body.ToArray()));
             return Microsoft.AspNetCore.Http.Results.Bytes([], "application/x-protobuf");
         });
-        await receiver._app.StartAsync();
-        var address = receiver._app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        receiver.Endpoint = new Uri(address.Replace("[::]", "127.0.0.1", StringComparison.Ordinal));
+        receiver.Endpoint = await LoopbackWebApp.StartAsync(receiver._app);
         return receiver;
     }
 
