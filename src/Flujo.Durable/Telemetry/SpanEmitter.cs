@@ -14,7 +14,7 @@ internal static class SpanEmitter
         if (!ActivityIdentity.Supported || !FlujoTelemetry.Tracing) return;
         // Without a parent context, ActivitySource would take whatever Activity is current on this thread as parent.
         var current = Activity.Current;
-        Activity.Current = null;
+        if (current is not null) Activity.Current = null;
         try
         {
             using var activity = FlujoTelemetry.Source.CreateActivity(name, ActivityKind.Internal, parent, tags);
@@ -31,7 +31,7 @@ internal static class SpanEmitter
         }
         finally
         {
-            Activity.Current = current;
+            if (Activity.Current != current) Activity.Current = current;
         }
     }
 }
