@@ -10,7 +10,7 @@ namespace Flujo.Durable.Telemetry;
 public sealed class OrchestrationTrace
 {
     private readonly string _seed;
-    private readonly Dictionary<string, int> _occurrences = new(StringComparer.Ordinal);
+    private readonly Dictionary<(string Kind, string Path), int> _occurrences = [];
 
     /// <param name="instanceId">The orchestration instance id.</param>
     /// <param name="runKey">The run's key (a run id used again gets other ids).</param>
@@ -21,26 +21,30 @@ public sealed class OrchestrationTrace
         _seed = $"{runKey}|{instanceId}|";
         if (traceParent is not null && ActivityContext.TryParse(traceParent, traceState, isRemote: true, out var parent))
             Parent = parent;
-        TraceId = Parent != default ? Parent.TraceId : SpanIds.TraceId(_seed);
         Flags = Parent != default ? Parent.TraceFlags : ActivityTraceFlags.Recorded;
     }
+
+    private ActivityTraceId? _traceId;
 
     /// <summary>The parent of this orchestration's top spans; default when the run started a new trace.</summary>
     public ActivityContext Parent { get; }
 
-    public ActivityTraceId TraceId { get; }
+    /// <summary>The caller's trace, or one derived from the run key and instance id.</summary>
+    public ActivityTraceId TraceId => _traceId ??= Parent != default ? Parent.TraceId : SpanIds.TraceId(_seed);
 
     public ActivityTraceFlags Flags { get; }
 
     /// <summary>
     /// A new span's context: <paramref name="kind"/> and <paramref name="path"/>, counted so a path that runs twice in one
     /// orchestration (a step that is the fallback of two others) gets two ids, in the same order on every replay.
+    /// Default (no span) while nothing listens: the ids are only ever used to emit spans and name parents, so a run
+    /// without telemetry pays for no hashing and carries no trace context to its attempts.
     /// </summary>
     public ActivityContext NewSpan(string kind, string path)
     {
-        var key = $"{kind}|{path}";
+        var key = (kind, path);
         var n = _occurrences.GetValueOrDefault(key) + 1;
         _occurrences[key] = n;
-        return new ActivityContext(TraceId, SpanIds.SpanId($"{_seed}{key}|{n}"), Flags);
+        return FlujoTelemetry.Tracing ? new ActivityContext(TraceId, SpanIds.SpanId($"{_seed}{kind}|{path}|{n}"), Flags) : default;
     }
 }

@@ -11,7 +11,8 @@ internal static class SpanEmitter
     public static void Emit(string name, ActivityContext parent, ActivityContext self, DateTimeOffset start, DateTimeOffset end,
         IEnumerable<KeyValuePair<string, object?>> tags, IReadOnlyList<ActivityEvent>? events, string? error)
     {
-        if (!ActivityIdentity.Supported || !FlujoTelemetry.Tracing) return;
+        // A span begun while nothing listened has no id (OrchestrationTrace.NewSpan): it is not emitted.
+        if (self == default || !ActivityIdentity.Supported || !FlujoTelemetry.Tracing) return;
         // Without a parent context, ActivitySource would take whatever Activity is current on this thread as parent.
         var current = Activity.Current;
         if (current is not null) Activity.Current = null;

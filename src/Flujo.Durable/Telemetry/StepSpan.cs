@@ -23,8 +23,11 @@ public sealed class StepSpan
 
     public DateTimeOffset StartedAt { get; }
 
-    /// <summary>The W3C <c>traceparent</c> naming this span as parent (in attempt requests and child orchestration inputs).</summary>
-    public string TraceParent => SpanIds.TraceParent(Context);
+    /// <summary>
+    /// The W3C <c>traceparent</c> naming this span as parent (in attempt requests and child orchestration inputs); null
+    /// when nothing listened as the step started.
+    /// </summary>
+    public string? TraceParent => Context == default ? null : SpanIds.TraceParent(Context);
 
     internal IReadOnlyList<ActivityEvent>? Events => _events;
 
