@@ -13,6 +13,12 @@ public static class PipelineLoader
     /// <summary>The longest pipeline text (in characters) or file (in bytes) that is read: 10 MiB.</summary>
     public const int MaxTextLength = 10 * 1024 * 1024;
 
+    /// <summary>
+    /// The most errors reported for one text: the first this many by line, then one more that says how many were left
+    /// out and where the first of them is (nobody reads 30,000 errors, and building them all costs time and memory).
+    /// </summary>
+    public const int MaxReportedErrors = 1000;
+
     /// <summary>Loads a pipeline from YAML or JSON text.</summary>
     /// <param name="text">The definition.</param>
     /// <param name="fileName">Named in error locations and kept as <see cref="PipelineDefinition.SourceFile"/>.</param>
@@ -83,7 +89,7 @@ public static class PipelineLoader
                 var model = PipelineReader.Read(root, fileName, found, map);
                 if (model is not null)
                 {
-                    found.AddRange(PipelineValidator.Validate(model, catalog, map));
+                    found.AddRange(PipelineValidator.Check(model, catalog, map));
                     pipeline = model;
                 }
             }
@@ -97,9 +103,21 @@ public static class PipelineLoader
                 found.LastOrDefault(e => e.Location is not null)?.Location ?? new SourceLocation(fileName, 1, 1)));
         }
 
-        errors = PipelineValidator.Sort(found.Distinct());
+        errors = Capped(PipelineValidator.Sort(found.Distinct()));
         if (errors.Count == 0) return true;
         pipeline = null;
         return false;
+    }
+
+    private static List<DefinitionError> Capped(List<DefinitionError> sorted)
+    {
+        if (sorted.Count <= MaxReportedErrors) return sorted;
+        var firstLeftOut = sorted[MaxReportedErrors];
+        var more = sorted.Count - MaxReportedErrors;
+        var capped = sorted.GetRange(0, MaxReportedErrors);
+        capped.Add(new DefinitionError(
+            $"… and {more:N0} more error{(more == 1 ? "" : "s")} from here on (only the first {MaxReportedErrors:N0} are listed; fix these and validate again)",
+            firstLeftOut.Location, firstLeftOut.StepPath));
+        return capped;
     }
 }
