@@ -331,6 +331,10 @@ internal sealed partial class PipelineReader
             else if (Parameters(stepParams, "params", path) is { } parameters)
                 step.Agent.Parameters = parameters;
         }
+        // Where each parameter was written: some name components (a chat step's tools), which the validator checks.
+        if ((agentParams ?? fields.Value("params")) is YMap parameterMap)
+            foreach (var (key, value) in parameterMap.Entries)
+                if (key is YScalar { Broken: false } parameter) RecordParameterLocations(step, parameter.Value, value);
 
         ReadCommon(step, fields, path);
         if (fields.Value("cache") is { } cache && !YamlValues.IsNull(cache)) ReadCache(step, cache, path);
@@ -379,6 +383,17 @@ internal sealed partial class PipelineReader
     }
 
     /// <summary>Fields every step kind has: input, fallback, updatesContext, limits.</summary>
+    /// <summary>The most items of one list parameter located one by one (beyond, errors point at the list).</summary>
+    private const int LocatedParameterItems = 100;
+
+    private void RecordParameterLocations(StepDefinition step, string parameter, YNode value)
+    {
+        Map.SetLocation(step, $"params.{parameter}", Loc(value));
+        if (value is not YList list) return;
+        for (var i = 0; i < Math.Min(list.Items.Count, LocatedParameterItems); i++)
+            Map.SetLocation(step, $"params.{parameter}[{i}]", Loc(list.Items[i]));
+    }
+
     private void ReadCommon(StepDefinition step, Fields fields, string path)
     {
         if (fields.Value("input") is { } input && !YamlValues.IsNull(input))

@@ -1,6 +1,7 @@
 using Flujo.Json;
 using Flujo.Registration;
 using Flujo.Templates;
+using System.Text.Json.Nodes;
 using Json.Schema;
 
 namespace Flujo.Definition.Validation;
@@ -255,6 +256,9 @@ public static partial class PipelineValidator
             else
             {
                 CheckComponent(ComponentKind.Agent, step.Agent.Name, step.Agent.Location ?? step.Location, path);
+                if (catalog is not null)
+                    foreach (var parameter in catalog.NameParameters(step.Agent.Name))
+                        CheckNameParameter(step, parameter, path);
             }
 
             if (step.MaxRetries < 0)
@@ -297,6 +301,19 @@ public static partial class PipelineValidator
             }
         }
 
+        /// <summary>The names in an agent parameter that names components (one name, or a list of names; other values are the agent's to refuse).</summary>
+        private void CheckNameParameter(AgentStepDefinition step, ComponentNameParameter parameter, string path)
+        {
+            if (step.Agent.Parameters?[parameter.Parameter] is not { } value) return;
+            var field = $"params.{parameter.Parameter}";
+            var location = Where(step, field, step.Agent.Location ?? step.Location);
+            // Not `list : [value]`: that would make a new JsonArray and move the value into it.
+            IList<JsonNode?> names = value is JsonArray list ? list : new List<JsonNode?> { value };
+            for (var i = 0; i < names.Count; i++)
+                if (names[i] is JsonValue text && text.TryGetValue<string>(out var name) && !string.IsNullOrWhiteSpace(name))
+                    CheckComponent(parameter.Kind, name, value is JsonArray ? Where(step, $"{field}[{i}]", location) : location, path);
+        }
+
         private void CheckComponent(ComponentKind kind, string name, SourceLocation? location, string path)
         {
             if (catalog is null || catalog.Contains(kind, name)) return;
@@ -324,6 +341,7 @@ public static partial class PipelineValidator
             ComponentKind.Plugin => "plugin",
             ComponentKind.Validator => "validator",
             ComponentKind.Function => "function",
+            ComponentKind.Tool => "tool",
             _ => kind.ToString().ToLowerInvariant(),
         };
 
