@@ -60,18 +60,21 @@ var baselineConcurrent = await Time(() => Task.WhenAll(Enumerable.Range(0, concu
 Console.WriteLine($"{concurrentRuns} concurrent 5-step runs: flujo {flujoConcurrent:0} ms ({concurrentRuns / (flujoConcurrent / 1000):0} runs/s), hand-written {baselineConcurrent:0} ms ({concurrentRuns / (baselineConcurrent / 1000):0} runs/s), ratio {flujoConcurrent / baselineConcurrent:0.00}x");
 return 0;
 
+// Every run has its own input (real traffic), and its output is checked.
 async Task RunFlujo(PipelineDefinition pipeline)
 {
-    var result = await engine.Client.RunAsync(pipeline, JsonValue.Create("payload"));
-    if (result.Status != RunStatus.Completed) throw new InvalidOperationException($"Flujo run failed: {result.Error}");
+    var text = FlujoEngineSide.DistinctInput();
+    var result = await engine.Client.RunAsync(pipeline, JsonValue.Create(text));
+    if (result.Status != RunStatus.Completed || result.Output?.GetValue<string>() != text) throw new InvalidOperationException($"Flujo run ended {result.Status} with {result.Output?.ToJsonString()} for '{text}': {result.Error}");
 }
 
 async Task RunBaseline(PipelineDefinition pipeline)
 {
-    var input = new BaselineInput { Steps = pipeline.Steps.Cast<AgentStepDefinition>().ToList(), Input = JsonValue.Create("payload") };
+    var text = FlujoEngineSide.DistinctInput();
+    var input = new BaselineInput { Steps = pipeline.Steps.Cast<AgentStepDefinition>().ToList(), Input = JsonValue.Create(text) };
     var instance = await engine.TaskHubClient.CreateOrchestrationInstanceAsync(BaselineOrchestrator.Name, string.Empty, Guid.NewGuid().ToString("N"), input);
     var state = await engine.TaskHubClient.WaitForOrchestrationAsync(instance, TimeSpan.FromMinutes(2));
-    if (state?.OrchestrationStatus != OrchestrationStatus.Completed) throw new InvalidOperationException($"Baseline run ended {state?.OrchestrationStatus}: {state?.Output}");
+    if (state?.OrchestrationStatus != OrchestrationStatus.Completed || state.Output != JsonValue.Create(text).ToJsonString()) throw new InvalidOperationException($"Baseline run ended {state?.OrchestrationStatus}: {state?.Output}");
 }
 
 static PipelineDefinition Pipeline(int steps)

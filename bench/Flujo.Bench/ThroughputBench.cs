@@ -1,3 +1,5 @@
+using System.Diagnostics;
+
 namespace Flujo.Bench;
 
 /// <summary>
@@ -12,6 +14,8 @@ namespace Flujo.Bench;
 internal static class ThroughputBench
 {
     /// <summary>A side of the comparison: starts a fresh engine (outside the clock) and hands back its batch and its stop.</summary>
+    private static bool s_verbose;
+
     private sealed record Side(string Name, Func<Task<(Func<int, Task> RunBatch, Func<ValueTask> Stop)>> Start);
 
     public static async Task<int> RunAsync(string[] args)
@@ -22,6 +26,7 @@ internal static class ThroughputBench
         var rounds = BenchArgs.Int(args, "--rounds", args.Contains("--quick") ? 1 : 3);
         var trivialRounds = BenchArgs.Int(args, "--trivial-rounds", args.Contains("--quick") ? 3 : 7);
         var only = BenchArgs.String(args, "--sides")?.Split(',');
+        s_verbose = args.Contains("--verbose");
         Console.WriteLine($"load average {LoadAverage.Read()} (start); {Environment.ProcessorCount} cores; step delay {delay.TotalMilliseconds:0} ms");
 
         if (!args.Contains("--trivial-only"))
@@ -105,7 +110,12 @@ internal static class ThroughputBench
         var (runBatch, stop) = await side.Start();
         try
         {
-            return await BenchMath.TimeClean(() => runBatch(runs));
+            var cpu = Process.GetCurrentProcess().TotalProcessorTime;
+            var allocated = GC.GetTotalAllocatedBytes();
+            var elapsed = await BenchMath.TimeClean(() => runBatch(runs));
+            if (s_verbose)
+                Console.WriteLine($"    {side.Name}: {elapsed:0} ms, process CPU {(Process.GetCurrentProcess().TotalProcessorTime - cpu).TotalMilliseconds:0} ms, allocated {(GC.GetTotalAllocatedBytes() - allocated) / 1e6:0} MB");
+            return elapsed;
         }
         finally
         {

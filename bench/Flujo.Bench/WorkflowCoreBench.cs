@@ -1,15 +1,3 @@
-using System.Collections.Concurrent;
-using System.Text.Json.Nodes;
-using DurableTask.Core;
-using Flujo.Definition;
-using Flujo.Definition.Building;
-using Flujo.Hosting.Engine;
-using Flujo.Results;
-using Microsoft.Extensions.DependencyInjection;
-using WorkflowCore.Interface;
-using WorkflowCore.Models;
-using WorkflowCore.Models.LifeCycleEvents;
-
 namespace Flujo.Bench;
 
 /// <summary>
