@@ -31,11 +31,12 @@ internal sealed class FlujoEngineSide : IAsyncDisposable
     /// <summary>Five agent steps: the built-in <c>echo</c>, or <see cref="DelayedEchoAgent"/> when there is a delay.</summary>
     public PipelineDefinition Pipeline { get; }
 
-    public static async Task<FlujoEngineSide> StartAsync(TimeSpan stepDelay = default)
+    /// <param name="maxConcurrentActivities">Null: the engine's default.</param>
+    public static async Task<FlujoEngineSide> StartAsync(TimeSpan stepDelay = default, int? maxConcurrentActivities = null)
     {
         var agent = stepDelay > TimeSpan.Zero ? DelayedEchoAgent.RegisteredName : EchoAgent.RegisteredName;
         var services = new ServiceCollection().AddFlujo().AddFlujoAgent(DelayedEchoAgent.RegisteredName, _ => new DelayedEchoAgent(stepDelay)).BuildServiceProvider();
-        var options = new FlujoEngineOptions();
+        var options = maxConcurrentActivities is { } cap ? new FlujoEngineOptions { MaxConcurrentActivities = cap } : new FlujoEngineOptions();
         options.Orchestrators.Add((BaselineOrchestrator.Name, () => new BaselineOrchestrator()));
         options.Orchestrators.Add((BareEngineOrchestrator.Name, () => new BareEngineOrchestrator()));
         options.Activities.Add((PassOnActivity.Name, _ => new PassOnActivity(stepDelay)));

@@ -15,6 +15,7 @@ internal static class ThroughputBench
 {
     /// <summary>A side of the comparison: starts a fresh engine (outside the clock) and hands back its batch and its stop.</summary>
     private static bool s_verbose;
+    private static int? s_activityCap;
 
     private sealed record Side(string Name, Func<Task<(Func<int, Task> RunBatch, Func<ValueTask> Stop)>> Start);
 
@@ -27,6 +28,8 @@ internal static class ThroughputBench
         var trivialRounds = BenchArgs.Int(args, "--trivial-rounds", args.Contains("--quick") ? 3 : 7);
         var only = BenchArgs.String(args, "--sides")?.Split(',');
         s_verbose = args.Contains("--verbose");
+        s_activityCap = BenchArgs.String(args, "--activity-cap") is null ? null : BenchArgs.Int(args, "--activity-cap", 0);
+        if (s_activityCap is { } cap) Console.WriteLine($"Durable Task sides: at most {cap} activities at once (not the default)");
         Console.WriteLine($"load average {LoadAverage.Read()} (start); {Environment.ProcessorCount} cores; step delay {delay.TotalMilliseconds:0} ms");
 
         if (!args.Contains("--trivial-only"))
@@ -84,7 +87,7 @@ internal static class ThroughputBench
             ("bare", s => s.RunBareBatch),
         }.Select(kind => new Side(kind.Name, async () =>
         {
-            var side = await FlujoEngineSide.StartAsync(delay);
+            var side = await FlujoEngineSide.StartAsync(delay, s_activityCap);
             return (kind.Batch(side), side.DisposeAsync);
         }));
 
