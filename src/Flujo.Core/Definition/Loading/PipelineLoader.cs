@@ -22,8 +22,8 @@ public static class PipelineLoader
     /// <summary>Loads a pipeline from YAML or JSON text.</summary>
     /// <param name="text">The definition.</param>
     /// <param name="fileName">Named in error locations and kept as <see cref="PipelineDefinition.SourceFile"/>.</param>
-    /// <param name="catalog">When given, unknown agents, processors, plugins and validators are errors.</param>
-    /// <exception cref="PipelineDefinitionException">The definition has problems; its <c>Errors</c> lists every one, sorted by line.</exception>
+    /// <param name="catalog">When given, unknown agents, processors, plugins, validators, functions and tools (in the parameters that name them) are errors.</param>
+    /// <exception cref="PipelineDefinitionException">The definition has problems; its <c>Errors</c> lists them sorted by line (at most <see cref="MaxReportedErrors"/>, then one counting the rest).</exception>
     public static PipelineDefinition Load(string text, string? fileName = null, IComponentCatalog? catalog = null)
     {
         if (TryLoad(text, fileName, catalog, out var pipeline, out var errors)) return pipeline!;
@@ -68,7 +68,7 @@ public static class PipelineLoader
     }
 
     /// <summary>Like <see cref="Load"/>, without throwing for definition problems.</summary>
-    /// <returns>True with the pipeline and no errors; false with a null pipeline and every error, sorted by line.</returns>
+    /// <returns>True with the pipeline and no errors; false with a null pipeline and the errors, sorted by line (at most <see cref="MaxReportedErrors"/> and one counting the rest).</returns>
     public static bool TryLoad(string text, string? fileName, IComponentCatalog? catalog, out PipelineDefinition? pipeline, out IReadOnlyList<DefinitionError> errors)
     {
         ArgumentNullException.ThrowIfNull(text);
