@@ -13,12 +13,14 @@ using Microsoft.Extensions.DependencyInjection;
 // Other modes (docs/benchmarks.md): --azurite (same comparison on Azure Storage/Azurite, one worker and task hub),
 // --workflowcore (2,000 concurrent 5-step runs in memory vs WorkflowCore 3.22.0 and the bare engine),
 // --parallel (a 100-branch parallel step vs a hand-written fan-out), --loop (1,000 vs 100 loop iterations, time per iteration),
-// --chat (the chat agent vs a direct IChatClient call, and 200 concurrent chat runs, against a loopback server answering after 200 ms).
+// --chat (the chat agent vs a direct IChatClient call, and 200 concurrent chat runs, against a loopback server answering after 200 ms),
+// --hooks (the 20-step run with a no-op lifecycle hook vs without hooks).
 if (args.Contains("--azurite")) return await AzuriteBench.RunAsync(args);
 if (args.Contains("--workflowcore")) return await WorkflowCoreBench.RunAsync(args);
 if (args.Contains("--parallel")) return await ParallelBench.RunAsync(args);
 if (args.Contains("--loop")) return await LoopBench.RunAsync(args);
 if (args.Contains("--chat")) return await ChatBench.RunAsync(args);
+if (args.Contains("--hooks")) return await HooksBench.RunAsync(args);
 
 var quick = args.Contains("--quick");
 var sequentialRuns = quick ? 10 : 40;

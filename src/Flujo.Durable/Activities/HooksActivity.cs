@@ -8,8 +8,8 @@ using Microsoft.Extensions.Logging.Abstractions;
 namespace Flujo.Durable.Activities;
 
 /// <summary>
-/// Calls the registered hooks of the requested points (SEMANTICS §10), in lifecycle order and, per point, in registration
-/// order, in a service scope of their own. A hook that throws or outlasts <see cref="HookTimeout"/> is logged with its type
+/// Calls the registered hooks of the requested events (SEMANTICS §10): events in order, each event's points in lifecycle
+/// order and, per point, the hooks in registration order, all in one service scope. A hook that throws or outlasts <see cref="HookTimeout"/> is logged with its type
 /// and point, and the others still run: hooks never fail a run. The first hook that asks to stop the run is reported.
 /// </summary>
 [DurableTask(FlujoTaskNames.HooksActivity)]
@@ -41,18 +41,23 @@ public sealed class HooksActivity : TaskActivity<HookRequest, HookOutcome>
         ArgumentNullException.ThrowIfNull(input);
         await using var scope = _scopes.CreateAsyncScope();
         string? stop = null;
-        foreach (var (point, name, resolve, call) in Points)
+        foreach (var hookEvent in input.Events)
         {
-            if (!input.Points.HasFlag(point)) continue;
-            foreach (var hook in resolve(scope.ServiceProvider))
+            // After a stop, later events (the next step's preStep) are not told: that step will not run.
+            if (stop is not null) break;
+            foreach (var (point, name, resolve, call) in Points)
             {
-                var hookContext = new HookContext(point, input.Run, input.Step);
-                await CallAsync(hook, name, hookContext, call);
-                if (hookContext.StopReason is not { } reason) continue;
-                if (point == HookPoints.PostRun)
-                    _logger.LogWarning("Hook {HookType} asked at postRun to stop run {RunId}, which has already ended; ignored", hook.GetType().Name, input.Run.RunId);
-                else
-                    stop ??= $"Stopped by hook '{hook.GetType().Name}' at {name}{Where(input.Step)}: {reason}";
+                if (!hookEvent.Points.HasFlag(point)) continue;
+                foreach (var hook in resolve(scope.ServiceProvider))
+                {
+                    var hookContext = new HookContext(point, input.Run, hookEvent.Step);
+                    await CallAsync(hook, name, hookContext, call);
+                    if (hookContext.StopReason is not { } reason) continue;
+                    if (point == HookPoints.PostRun)
+                        _logger.LogWarning("Hook {HookType} asked at postRun to stop run {RunId}, which has already ended; ignored", hook.GetType().Name, input.Run.RunId);
+                    else
+                        stop ??= $"Stopped by hook '{hook.GetType().Name}' at {name}{Where(hookEvent.Step)}: {reason}";
+                }
             }
         }
         return new HookOutcome { Stop = stop };

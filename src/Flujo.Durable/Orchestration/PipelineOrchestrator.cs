@@ -89,6 +89,7 @@ public sealed class PipelineOrchestrator : TaskOrchestrator<PipelineRunInput, Pi
             }
         }
 
+        await execution.FlushHooksAsync();
         result.StepHistory = run.History;
         result.Output = run.History.Count > 0 ? run.History[^1].Output : null;
         result.TotalCostUsd = run.TotalCostUsd;

@@ -53,6 +53,7 @@ public sealed class ScopeOrchestrator : TaskOrchestrator<ScopeRunInput, ScopeRun
                 break;
         }
 
+        await execution.FlushHooksAsync();
         output.SpentCostUsd = meter.SpentCostUsd;
         output.SpentTokens = meter.SpentTokens;
         output.Breach = meter.Breach;

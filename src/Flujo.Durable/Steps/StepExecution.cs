@@ -3,6 +3,7 @@ using Flujo.Caching;
 using Flujo.Context;
 using Flujo.Definition;
 using Flujo.Durable.Activities;
+using Flujo.Durable.Hooks;
 using Flujo.Durable.Orchestration;
 using Flujo.Execution;
 using Flujo.Json;
@@ -90,12 +91,30 @@ public sealed class StepExecution
         }
 
         var path = PathOf(step);
-        await hooks.PreStepAsync(path, step, input, fallbackFor: null);
+        // The previous step's postStep and this preStep go in one hooks activity call.
+        await SendHooksAsync(hooks.PreStep(path, step, input, fallbackFor: null));
         if (hooks.Stop is { } stop) return StepResults.Failed(step.Name, stop, startedAt, Now);
         result ??= await RunRenderedStepAsync(step, input, startedAt);
-        await hooks.AfterStepAsync(path, step, result, fallbackFor: null);
+        QueueHook(hooks.AfterStep(path, step, result, fallbackFor: null));
         return result;
     }
+
+    /// <summary>Hook events of this scope not sent yet: a step's postStep waits for the next step's preStep (or the scope's end).</summary>
+    private readonly List<HookEvent> _pendingHooks = [];
+
+    private void QueueHook(HookEvent? hookEvent)
+    {
+        if (hookEvent is not null) _pendingHooks.Add(hookEvent);
+    }
+
+    private Task SendHooksAsync(HookEvent? hookEvent)
+    {
+        QueueHook(hookEvent);
+        return FlushHooksAsync();
+    }
+
+    /// <summary>Sends this scope's pending hook events (when its steps are done); nothing when none is pending.</summary>
+    public Task FlushHooksAsync() => Environment.Hooks.SendAsync(_pendingHooks);
 
     /// <summary><see cref="RunStepAsync"/> once the input is rendered: cache, the step's runner, its fallbacks, its context update.</summary>
     private async Task<StepResult> RunRenderedStepAsync(StepDefinition step, JsonNode? input, DateTimeOffset startedAt)
@@ -215,10 +234,10 @@ public sealed class StepExecution
         var hooks = Environment.Hooks;
         var path = PathOf(fallbackStep);
         var fallbackFor = PathOf(primary);
-        await hooks.PreStepAsync(path, fallbackStep, input, fallbackFor);
+        await SendHooksAsync(hooks.PreStep(path, fallbackStep, input, fallbackFor));
         if (hooks.Stop is { } stop) return new(StepResults.Failed(fallbackStep.Name, stop, Now, Now), LoopDetected: false);
         var fallback = await RunWithFallbackAsync(fallbackStep, input, depth);
-        await hooks.AfterStepAsync(path, fallbackStep, fallback.Result, fallbackFor);
+        QueueHook(hooks.AfterStep(path, fallbackStep, fallback.Result, fallbackFor));
         return fallback;
     }
 

@@ -50,6 +50,22 @@ public sealed class HookActivityCountTests
         Assert.Equal("go", (await finished.Task.WaitAsync(TimeSpan.FromSeconds(30))).Output.Text());
     }
 
+    [Fact]
+    public async Task RunWithHooksAtEveryPoint_CallsTheHookActivityOncePerStepPlusThree()
+    {
+        var (harness, recorder) = RecordingHarness();
+        await using var _ = harness;
+        var log = new HookLog();
+        harness.Agent("echo", AgentScript.Echo()).Services(s => s.AddSingleton(log).AddFlujoHook<RecordingHook>());
+
+        var result = await harness.RunAsync(ThreeSteps(), "go");
+
+        // preRun; preStep a; postStep a + preStep b; postStep b + preStep c; postStep c; postRun.
+        Assert.Equal(RunStatus.Completed, result.Status);
+        Assert.Equal(6, recorder.ScheduledActivities.Count(a => a == FlujoTaskNames.HooksActivity));
+        Assert.Equal(["preRun", "preStep a", "postStep a", "preStep b", "postStep b", "preStep c", "postStep c", "postRun"], log.Lines);
+    }
+
     private sealed class PostRunOnly(TaskCompletionSource<PipelineResult> finished) : IPostRunHook
     {
         public Task PostRunAsync(HookContext context, CancellationToken cancellationToken)

@@ -142,6 +142,32 @@ public sealed class HookTests
     }
 
     [Fact]
+    public async Task HookStopsTheRunAtPostStep_TheNextStepDoesNotRunNorIsAnnounced_ItShowsAsStopped()
+    {
+        await using var harness = new EngineHarness();
+        var log = new HookLog();
+        var primary = AgentScript.AlwaysThrows("primary down");
+        harness.Agent("flaky", AgentScript.FailsThenReturns(1, "steady")).Agent("primary", primary)
+            .Agent("backup", AgentScript.Returns("from backup")).Agent("broken", AgentScript.AlwaysThrows("broken for good"))
+            .Services(s => s
+                .AddSingleton(log)
+                .AddSingleton(new StopRule(c => c.Point == HookPoints.PostStep && c.Step!.Path == "flaky" ? "seen enough" : null))
+                .AddFlujoHook<StoppingHook>()
+                .AddFlujoHook<RecordingHook>());
+
+        var result = await harness.RunAsync(RetryFallbackFailure(), "go");
+
+        const string Reason = "Stopped by hook 'StoppingHook' at postStep of step 'flaky': seen enough";
+        Assert.Equal(RunStatus.Cancelled, result.Status);
+        Assert.Equal(Reason, result.Error);
+        Assert.Equal(0, primary.Calls);
+        Assert.Equal(["preRun", "preStep flaky", "postStep flaky", "postRun"], log.Lines);
+        // The step that was about to start is in the history, failed with the stop's reason, its agent never called.
+        Assert.True(result.StepHistory[0].Success);
+        Assert.Equal(("answer", false, Reason), (result.StepHistory[1].Name, result.StepHistory[1].Success, result.StepHistory[1].Feedback));
+    }
+
+    [Fact]
     public async Task HookStopsTheRunAtOnStepFailure_TheStepKeepsItsOwnFeedback_RunEndsCancelled()
     {
         await using var harness = new EngineHarness();
