@@ -6,19 +6,9 @@ namespace Flujo.Durable.Tests.Support;
 public sealed record StopRule(Func<HookContext, string?> ReasonFor);
 
 /// <summary>A hook at every point that stops the run when the test's <see cref="StopRule"/> gives a reason.</summary>
-public sealed class StoppingHook(StopRule rule) : IPreRunHook, IPreStepHook, IPostStepHook, IStepFailureHook, IPostRunHook
+public sealed class StoppingHook(StopRule rule) : EveryPointHook
 {
-    public Task PreRunAsync(HookContext context, CancellationToken cancellationToken) => Apply(context);
-
-    public Task PreStepAsync(HookContext context, CancellationToken cancellationToken) => Apply(context);
-
-    public Task PostStepAsync(HookContext context, CancellationToken cancellationToken) => Apply(context);
-
-    public Task OnStepFailureAsync(HookContext context, CancellationToken cancellationToken) => Apply(context);
-
-    public Task PostRunAsync(HookContext context, CancellationToken cancellationToken) => Apply(context);
-
-    private Task Apply(HookContext context)
+    protected override Task OnAsync(HookContext context)
     {
         if (rule.ReasonFor(context) is { } reason) context.StopRun(reason);
         return Task.CompletedTask;

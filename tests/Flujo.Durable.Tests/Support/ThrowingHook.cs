@@ -2,20 +2,16 @@ using Flujo.Hooks;
 
 namespace Flujo.Durable.Tests.Support;
 
-/// <summary>A hook that throws at every point (synchronously at preStep, asynchronously elsewhere).</summary>
-public sealed class ThrowingHook : IPreRunHook, IPreStepHook, IPostStepHook, IStepFailureHook, IPostRunHook
+/// <summary>A hook that throws at every point: synchronously at preStep, from an awaited task elsewhere.</summary>
+public sealed class ThrowingHook : EveryPointHook
 {
-    public Task PreRunAsync(HookContext context, CancellationToken cancellationToken) => Fail("preRun");
+    protected override Task OnAsync(HookContext context)
+    {
+        var point = System.Text.Json.JsonSerializer.Serialize(context.Point).Trim('"');
+        return context.Point == HookPoints.PreStep ? throw new InvalidOperationException($"hook broke at {point}") : FailAsync(point);
+    }
 
-    public Task PreStepAsync(HookContext context, CancellationToken cancellationToken) => throw new InvalidOperationException("hook broke at preStep");
-
-    public Task PostStepAsync(HookContext context, CancellationToken cancellationToken) => Fail("postStep");
-
-    public Task OnStepFailureAsync(HookContext context, CancellationToken cancellationToken) => Fail("onStepFailure");
-
-    public Task PostRunAsync(HookContext context, CancellationToken cancellationToken) => Fail("postRun");
-
-    private static async Task Fail(string point)
+    private static async Task FailAsync(string point)
     {
         await Task.Yield();
         throw new InvalidOperationException($"hook broke at {point}");
