@@ -1,10 +1,7 @@
 using Flujo.Durable.Tests.Support;
 using Flujo.Hooks;
-using Flujo.Hosting.Engine;
 using Flujo.Results;
-using Microsoft.DurableTask.Testing.Sidecar;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging.Abstractions;
 using static Flujo.Durable.Tests.Support.Steps;
 
 namespace Flujo.Durable.Tests.Hooks;
@@ -12,12 +9,7 @@ namespace Flujo.Durable.Tests.Hooks;
 /// <summary>Hooks cost nothing where none listens: the run records the points with hooks, and only those schedule the hooks activity.</summary>
 public sealed class HookActivityCountTests
 {
-    private static (EngineHarness Harness, HistoryRecordingService Recorder) RecordingHarness()
-    {
-        var inner = new InMemoryOrchestrationService(NullLoggerFactory.Instance);
-        var recorder = new HistoryRecordingService(inner);
-        return (new EngineHarness().StartWith(provider => FlujoEngine.StartAsync(provider, recorder, inner)), recorder);
-    }
+    private static (EngineHarness Harness, HistoryRecordingService Recorder) RecordingHarness() => HistoryRecordingService.Harness();
 
     private static Flujo.Definition.PipelineDefinition ThreeSteps() => Pipeline("three", Agent("a", "echo"), Agent("b", "echo"), Agent("c", "echo"));
 

@@ -20,6 +20,14 @@ public sealed class HistoryRecordingService(IOrchestrationService inner) : IOrch
     /// <summary>The names of the activities scheduled, in the order their episodes were saved.</summary>
     public IReadOnlyList<string> ScheduledActivities => [.. _scheduled];
 
+    /// <summary>A harness whose in-memory engine runs over a recorder.</summary>
+    public static (EngineHarness Harness, HistoryRecordingService Recorder) Harness()
+    {
+        var inner = new Microsoft.DurableTask.Testing.Sidecar.InMemoryOrchestrationService(Microsoft.Extensions.Logging.Abstractions.NullLoggerFactory.Instance);
+        var recorder = new HistoryRecordingService(inner);
+        return (new EngineHarness().StartWith(provider => Flujo.Hosting.Engine.FlujoEngine.StartAsync(provider, recorder, inner)), recorder);
+    }
+
     public int MaxConcurrentTaskOrchestrationWorkItems => 100;
     public int MaxConcurrentTaskActivityWorkItems => 100;
     public int TaskOrchestrationDispatcherCount => inner.TaskOrchestrationDispatcherCount;
