@@ -26,6 +26,7 @@ builder.Services.AddFlujoChat(builder.Configuration);
 // Traces and metrics (SEMANTICS §10) to Application Insights and/or OTLP; docs/telemetry.md.
 builder.Services.AddFlujoFunctionsTelemetry(builder.Configuration);
 // Register your own agents, processors, plugins and validators here, e.g. builder.Services.AddFlujoAgent<MyAgent>("my-agent");
+// Lifecycle hooks (docs/hooks.md) too: builder.Services.AddFlujoHook<MyHook>(); runs started by this app then call them.
 
 builder.Services.AddSingleton(PipelineOrchestratorMap.FromAssemblies(typeof(Program).Assembly));
 builder.Services.AddSingleton<FunctionsRunClientFactory>();

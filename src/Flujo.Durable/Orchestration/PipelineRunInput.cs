@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using Flujo.Definition;
+using Flujo.Durable.Hooks;
 
 namespace Flujo.Durable.Orchestration;
 
@@ -51,4 +52,10 @@ public sealed class PipelineRunInput
 
     /// <summary>W3C <c>tracestate</c> that goes with <see cref="TraceParent"/>.</summary>
     public string? TraceState { get; set; }
+
+    /// <summary>
+    /// The run's lifecycle hooks (SEMANTICS §10): which points have hooks, recorded by Flujo's run clients from the hooks
+    /// registered where the run is started. Null: the run calls no hooks (and schedules no hook activity).
+    /// </summary>
+    public RunHooks? Hooks { get; set; }
 }

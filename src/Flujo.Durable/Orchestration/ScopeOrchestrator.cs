@@ -33,6 +33,7 @@ public sealed class ScopeOrchestrator : TaskOrchestrator<ScopeRunInput, ScopeRun
             ParentInstanceId = input.ParentInstanceId,
             RunKey = input.RunKey,
             Trace = new OrchestrationTrace(context.InstanceId, input.RunKey, input.TraceParent, traceState: null),
+            HookSettings = input.Hooks,
         };
         var context0 = input.Loop?.Context ?? input.Context ?? new();
         var state = new RunState(input.ScopeInput, context0, input.StepOutputs, input.Variables);
@@ -54,9 +55,11 @@ public sealed class ScopeOrchestrator : TaskOrchestrator<ScopeRunInput, ScopeRun
                 break;
         }
 
+        await execution.FlushHooksAsync();
         output.SpentCostUsd = meter.SpentCostUsd;
         output.SpentTokens = meter.SpentTokens;
         output.Breach = meter.Breach;
+        output.HookStop = environment.Hooks.Stop;
         progress.CurrentStep = null;
         environment.Publish();
         return output;

@@ -55,4 +55,7 @@ public sealed class ScopeRunInput
 
     /// <summary>W3C <c>traceparent</c> of the loop or map step's span: the slice's steps are its children.</summary>
     public string? TraceParent { get; set; }
+
+    /// <summary>The run's <see cref="PipelineRunInput.Hooks"/>.</summary>
+    public Flujo.Durable.Hooks.RunHooks? Hooks { get; set; }
 }

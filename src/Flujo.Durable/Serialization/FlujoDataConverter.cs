@@ -59,6 +59,7 @@ public sealed class FlujoDataConverter : DataConverter
             RunKey = cached.RunKey,
             TraceParent = cached.TraceParent,
             TraceState = cached.TraceState,
+            Hooks = cached.Hooks,
         };
     }
 
@@ -85,6 +86,7 @@ public sealed class FlujoDataConverter : DataConverter
             RunKey = shell.RunKey,
             TraceParent = shell.TraceParent,
             TraceState = shell.TraceState,
+            Hooks = shell.Hooks,
         };
     }
 
@@ -101,6 +103,7 @@ public sealed class FlujoDataConverter : DataConverter
         public string? RunKey { get; set; }
         public string? TraceParent { get; set; }
         public string? TraceState { get; set; }
+        public Flujo.Durable.Hooks.RunHooks? Hooks { get; set; }
     }
 
     /// <summary>

@@ -3,7 +3,9 @@ using DurableTask.Core;
 using DurableTask.Core.Exceptions;
 using Flujo.Definition;
 using Flujo.Durable;
+using Flujo.Durable.Hooks;
 using Flujo.Durable.Orchestration;
+using Flujo.Hooks;
 using Flujo.Durable.Runs;
 using Flujo.Durable.Telemetry;
 using Flujo.Json;
@@ -21,9 +23,17 @@ public sealed class FlujoRunClient : IPipelineRunClient
     private readonly bool _poll;
     private static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(100);
 
-    public FlujoRunClient(TaskHubClient client)
+    private readonly RunHooks? _hooks;
+
+    /// <param name="client">The task hub's client.</param>
+    /// <param name="hooks">
+    /// The hook points registered where runs are started (<see cref="RegisteredHooks.Points"/>), recorded in every run
+    /// this client starts; the hooks themselves run on the workers. None: runs call no hooks.
+    /// </param>
+    public FlujoRunClient(TaskHubClient client, HookPoints hooks = HookPoints.None)
     {
         _client = client;
+        _hooks = RunHooks.For(hooks);
         _poll = client.ServiceClient is not InMemoryOrchestrationService;
     }
 
@@ -49,6 +59,7 @@ public sealed class FlujoRunClient : IPipelineRunClient
         runInput.RunKey ??= Guid.NewGuid().ToString("N");
         // The run's span continues the caller's trace (the HTTP request or queue message being handled).
         if (runInput.TraceParent is null) (runInput.TraceParent, runInput.TraceState) = FlujoTelemetry.CurrentContext();
+        runInput.Hooks ??= _hooks;
         try
         {
             await _client.CreateOrchestrationInstanceAsync(FlujoTaskNames.PipelineOrchestrator, string.Empty, runId, runInput, tags: null, dedupeStatuses: dedupe);
