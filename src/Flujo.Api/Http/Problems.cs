@@ -51,7 +51,7 @@ public static class Problems
     /// <summary>404 for a path no route matches.</summary>
     public static ApiResponse RouteNotFound(string method, string path) =>
         Create(404, "route-not-found", "No such route.",
-            $"Nothing answers {Echo(method)} {Echo(path)}. The routes are POST /api/pipelines/{{name}}/runs, GET /api/runs/{{id}}, POST /api/runs/{{id}}/cancel, POST /api/runs/{{id}}/resume and GET /api/pipelines.",
+            $"Nothing answers {Echo(method)} {Echo(path)}. The routes are POST /api/pipelines/{{name}}/runs, GET /api/runs, GET /api/runs/{{id}}, GET /api/runs/{{id}}/timeline, POST /api/runs/{{id}}/cancel, POST /api/runs/{{id}}/resume and GET /api/pipelines.",
             Echo(path));
 
     /// <summary>405 for a route asked with a method it does not answer.</summary>
