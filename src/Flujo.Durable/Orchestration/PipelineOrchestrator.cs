@@ -64,8 +64,7 @@ public sealed class PipelineOrchestrator : TaskOrchestrator<PipelineRunInput, Pi
         foreach (var step in pipeline.Steps)
         {
             if (hooks.Stop is not null) break;
-            progress.CurrentStep = step.Name;
-            environment.Publish();
+            environment.ReportStep(step.Name);
 
             var stepResult = await execution.RunStepAsync(step);
             run.Record(stepResult);
@@ -103,6 +102,8 @@ public sealed class PipelineOrchestrator : TaskOrchestrator<PipelineRunInput, Pi
         if (isRun) await hooks.PostRunAsync(run.Input, result);
 
         progress.CurrentStep = null;
+        progress.Attempt = null;
+        progress.Phase = RunPhase.Running;
         progress.Status = result.Status;
         progress.Message = result.Error;
         progress.CostUsd = run.TotalCostUsd;
