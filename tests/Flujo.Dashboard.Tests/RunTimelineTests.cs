@@ -1,0 +1,65 @@
+using System.Text.Json.Nodes;
+using Flujo.Dashboard.Tests.Support;
+using static Microsoft.Playwright.Assertions;
+
+namespace Flujo.Dashboard.Tests;
+
+[Collection(DashboardCollection.Name)]
+public sealed class RunTimelineTests(DashboardFixture fixture)
+{
+    [BrowserFact]
+    public async Task Timeline_ShowsTheRunningStep_UpdatesLiveUntilTheRunEnds_ThenStopsPolling()
+    {
+        var runId = await fixture.StartRunAsync("gated", JsonValue.Create("timeline-live"));
+        await using var page = await fixture.OpenAsync($"#/runs/{runId}");
+        var p = page.Page;
+
+        await Expect(p.Locator("#run-id")).ToHaveTextAsync(runId);
+        await Expect(p.Locator("[data-step='prepare']")).ToHaveAttributeAsync("data-state", "ok");
+        await Expect(p.Locator("[data-step='work']")).ToHaveAttributeAsync("data-state", "running");
+        await Expect(p.Locator("#run-status")).ToHaveTextAsync("running");
+        await Expect(p.Locator("#live")).ToBeVisibleAsync();
+        await Expect(p.Locator("[data-step='finish']")).ToHaveCountAsync(0);
+        await page.ScreenshotAsync("timeline-running");
+
+        fixture.Gate.Release("timeline-live");
+
+        await Expect(p.Locator("#run-status")).ToHaveTextAsync("completed");
+        await Expect(p.Locator("[data-step='work']")).ToHaveAttributeAsync("data-state", "ok");
+        await Expect(p.Locator("[data-step='finish']")).ToHaveAttributeAsync("data-state", "ok");
+        await Expect(p.Locator("#run-output")).ToContainTextAsync("released");
+        await Expect(p.Locator("#live")).ToBeHiddenAsync();
+        await page.ScreenshotAsync("timeline-completed");
+
+        // Once the run has ended the page stops asking: no more reads of the run within several poll intervals.
+        var reads = 0;
+        p.Request += (_, request) => { if (request.Url.Contains($"/api/runs/{runId}", StringComparison.Ordinal)) Interlocked.Increment(ref reads); };
+        await p.WaitForTimeoutAsync(3000);
+        Assert.Equal(0, reads);
+        page.AssertNoConsoleErrors();
+    }
+
+    [BrowserFact]
+    public async Task Timeline_ShowsRetriedAttemptsWithFeedback_AndTheFallbackThatAnswered()
+    {
+        var runId = await fixture.StartRunAsync("flaky", JsonValue.Create("invoice 42"));
+        await fixture.WaitForStatusAsync(runId, "completed");
+        await using var page = await fixture.OpenAsync($"#/runs/{runId}");
+        var p = page.Page;
+
+        var extract = p.Locator("[data-step='extract']");
+        await Expect(extract).ToContainTextAsync("2 attempts");
+        await extract.Locator(".step-toggle").ClickAsync();
+        await Expect(p.Locator("[data-attempt='extract#1']")).ToHaveAttributeAsync("data-state", "failed");
+        await Expect(p.Locator("[data-attempt='extract#2']")).ToHaveAttributeAsync("data-state", "ok");
+        await Expect(p.Locator(".feedback").First).ToContainTextAsync("extract: no JSON found");
+
+        var classify = p.Locator("[data-step='classify']");
+        await Expect(classify).ToContainTextAsync("fallback → classify-backup");
+        await Expect(classify).ToHaveAttributeAsync("data-state", "ok");
+        await Expect(p.Locator("#timeline")).ToContainTextAsync("classifier offline");
+        await Expect(p.Locator("#timeline .bar").First).ToBeVisibleAsync();
+        await page.ScreenshotAsync("timeline-retry-fallback");
+        page.AssertNoConsoleErrors();
+    }
+}
