@@ -42,7 +42,7 @@ public sealed class FunctionsMetadataTests
     {
         var names = Metadata.Value.Select(f => f!["name"]!.GetValue<string>()).Order(StringComparer.Ordinal);
 
-        Assert.Equal(["CancelRun", "FlujoAgentAttempt", "FlujoCacheLookup", "FlujoCacheStore", "FlujoConditionFunction", "FlujoPipeline", "FlujoScope", "GetRun", "ListPipelines", "ResumeRun", "StartRun", "StartRunFromQueue"], names);
+        Assert.Equal(["CancelRun", "Dashboard", "FlujoAgentAttempt", "FlujoCacheLookup", "FlujoCacheStore", "FlujoConditionFunction", "FlujoPipeline", "FlujoScope", "GetRun", "ListPipelines", "ResumeRun", "StartRun", "StartRunFromQueue"], names);
     }
 
     [Fact]
@@ -69,6 +69,17 @@ public sealed class FunctionsMetadataTests
         Assert.Equal([method], trigger["methods"]!.AsArray().Select(m => m!.GetValue<string>().ToLowerInvariant()));
         Assert.Equal("Function", trigger["authLevel"]!.GetValue<string>());
         Assert.Contains(Function(function)["bindings"]!.AsArray(), b => b!["type"]!.GetValue<string>() == "durableClient");
+    }
+
+    [Fact]
+    public void DashboardFunction_ServesEverythingUnderDashboard_WithAFunctionKey()
+    {
+        var trigger = Trigger("Dashboard");
+
+        Assert.Equal("httpTrigger", trigger["type"]!.GetValue<string>());
+        Assert.Equal("dashboard/{*path}", trigger["route"]!.GetValue<string>());
+        Assert.Equal(["get"], trigger["methods"]!.AsArray().Select(m => m!.GetValue<string>().ToLowerInvariant()));
+        Assert.Equal("Function", trigger["authLevel"]!.GetValue<string>());
     }
 
     [Fact]
