@@ -407,8 +407,8 @@
         ['Duration', start && end ? duration(end - start) : '—'],
         ['Steps', progress.totalSteps ? `${progress.stepsDone ?? 0} / ${progress.totalSteps}` : String((result.stepHistory || []).length)],
         ['Current step', progress.currentStep || '—'],
-        ['Cost', cost(result.totalCostUsd ?? (tl && tl.costUsd) ?? progress.costUsd)],
-        ['Tokens', tokens(result.totalTokens ?? (tl && tl.tokens) ?? progress.tokens)],
+        ['Cost', cost(result.totalCostUsd ?? (tl && tl.totalCostUsd) ?? progress.costUsd)],
+        ['Tokens', tokens(result.totalTokens ?? (tl && tl.totalTokens) ?? progress.tokens)],
       ];
       replace(summary, cells.map(([label, value]) => h('div', { class: 'cell' }, h('div', { class: 'label' }, label), h('div', { class: 'value', 'data-cell': label }, value))));
     }
@@ -448,14 +448,14 @@
     }
 
     function renderTimeline(tl, run) {
-      const steps = tl ? (tl.steps || tl.stepHistory || []) : ((run.result && run.result.stepHistory) || []);
+      const steps = (tl ? tl.stepHistory : run.result && run.result.stepHistory) || [];
       if (!steps.length) {
         replace(timeline, h('div', { class: 'empty' }, ENDED.has(run.status) ? 'No steps ran.' : 'Waiting for the first step…'));
         return;
       }
       const nodes = steps.map(s => normalizeStep(s, ''));
       const now = Date.now();
-      let start = time(tl && tl.startedAt) ?? time(run.createdAt);
+      let start = time(run.createdAt);
       let end = ENDED.has(run.status) ? null : now;
       const visit = n => {
         if (n.start && (!start || n.start < start)) start = n.start;
@@ -487,17 +487,18 @@
         n.attemptCount > 1 ? h('span', { class: 'tag retry' }, `${n.attemptCount} attempts`) : null,
         n.cacheHit ? h('span', { class: 'tag cache' }, 'cache hit') : null,
         n.fallback ? h('span', { class: 'tag fallback' }, n.fallback.step ? `fallback → ${n.fallback.step}` : 'fallback') : null,
-        n.kind && n.kind !== 'agent' ? h('span', { class: 'tag' }, n.kind) : null);
+        n.state === 'paused' ? h('span', { class: 'tag fallback' }, 'waiting for input') : null);
       rows.push(h('div', { class: 'step-row', 'data-step': n.path, 'data-state': n.state },
         name, bar(n.start, n.end, n.state, scale, false), h('span', { class: 'num' }, n.latency !== null ? duration(n.latency) : '—'),
         h('span', { class: 'num' }, cost(n.costUsd)), h('span', { class: 'num' }, tokens(n.tokens))));
       if (n.fallback && n.fallback.error && open) rows.push(h('div', { class: 'feedback fallback' }, `Primary failed: ${n.fallback.error}`));
       if (!open) return;
-      n.attempts.forEach((a, i) => {
-        rows.push(h('div', { class: 'step-row attempt-row', 'data-attempt': `${n.path}#${a.number ?? i + 1}` },
+      n.attempts.forEach(a => {
+        rows.push(h('div', { class: 'step-row attempt-row', 'data-attempt': `${n.path}#${a.key}`, 'data-state': a.state },
           h('div', { class: 'step-name' }, indent(depth + 1), h('span', { class: `dot ${a.state}` }),
-            h('span', { class: 'label' }, `attempt ${a.number ?? i + 1}`),
-            a.cacheHit ? h('span', { class: 'tag cache' }, 'cache hit') : null,
+            h('span', { class: 'label' }, a.fallbackStep ? `${a.fallbackStep} · attempt ${a.number}` : `attempt ${a.number}`),
+            a.fallbackStep ? h('span', { class: 'tag fallback' }, 'fallback') : null,
+            a.model ? h('span', { class: 'tag' }, a.model) : null,
             a.state === 'failed' ? h('span', { class: 'tag fail' }, 'failed') : null),
           bar(a.start, a.end, a.state, scale, true), h('span', { class: 'num' }, a.latency !== null ? duration(a.latency) : '—'),
           h('span', { class: 'num' }, cost(a.costUsd)), h('span', { class: 'num' }, tokens(a.tokens))));
@@ -542,57 +543,62 @@
     return track;
   }
 
-  /** One step of the timeline (or of a PipelineResult's stepHistory) in one shape. */
+  /**
+   * One step of the timeline (GET /api/runs/{id}/timeline: StepResult fields plus path, status, attemptHistory) or of a
+   * PipelineResult's stepHistory, in one shape.
+   */
   function normalizeStep(s, parentPath) {
-    const name = s.name ?? s.step ?? '?';
-    const path = s.path ?? s.stepPath ?? (parentPath ? `${parentPath}/${name}` : name);
+    const name = s.name ?? '?';
+    const path = s.path ?? (parentPath ? `${parentPath}/${name}` : name);
     const meta = s.metadata || {};
-    const attemptList = Array.isArray(s.attempts) ? s.attempts : Array.isArray(s.attemptHistory) ? s.attemptHistory : [];
-    const start = time(s.startedAt ?? s.start);
-    const end = time(s.finishedAt ?? s.end);
-    const state = stepState(s, end);
-    const fallbackStep = s.fallback?.step ?? s.fallback?.name ?? meta.fallback_step;
-    const fallback = s.fallback || meta.fallback_triggered
-      ? { step: typeof s.fallback === 'string' ? s.fallback : fallbackStep, error: s.fallback?.originalError ?? s.fallback?.error ?? meta.original_error }
+    const history = Array.isArray(s.attemptHistory) ? s.attemptHistory : [];
+    const start = time(s.startedAt);
+    const end = time(s.finishedAt);
+    const own = history.filter(a => !a.fallbackStep);
+    const fallback = meta.fallback_triggered || history.some(a => a.fallbackStep)
+      ? { step: meta.fallback_step ?? (history.find(a => a.fallbackStep) || {}).fallbackStep, error: meta.original_error }
       : null;
     return {
       name,
       path,
-      kind: s.kind,
-      state,
+      state: stepState(s.status, s.success, end),
       start,
       end,
-      latency: s.latencyMs ?? s.durationMs ?? (start && end ? end - start : null),
+      latency: s.latencyMs ?? (start && end ? end - start : null),
       costUsd: s.costUsd ?? 0,
       tokens: s.tokens ?? 0,
       feedback: s.feedback,
-      cacheHit: Boolean(s.cacheHit ?? meta.cache_hit),
+      cacheHit: Boolean(meta.cache_hit),
       fallback,
-      attemptCount: attemptList.length || (typeof s.attempts === 'number' ? s.attempts : 0),
-      attempts: attemptList.map((a, i) => {
-        const aStart = time(a.startedAt ?? a.start);
-        const aEnd = time(a.finishedAt ?? a.end);
+      attemptCount: typeof s.attempts === 'number' ? s.attempts : own.length,
+      attempts: history.map((a, i) => {
+        const aStart = time(a.startedAt);
+        const aEnd = time(a.finishedAt);
         return {
-          number: a.attempt ?? a.number ?? i + 1,
-          state: stepState(a, aEnd),
+          number: a.attempt ?? i + 1,
+          key: `${a.fallbackStep ? a.fallbackStep + '#' : ''}${a.attempt ?? i + 1}`,
+          fallbackStep: a.fallbackStep,
+          state: stepState(a.status, a.success, aEnd),
           start: aStart,
           end: aEnd,
-          latency: a.latencyMs ?? a.durationMs ?? (aStart && aEnd ? aEnd - aStart : null),
+          latency: a.durationMs ?? a.latencyMs ?? (aStart && aEnd ? aEnd - aStart : null),
           costUsd: a.costUsd ?? 0,
           tokens: a.tokens ?? 0,
           feedback: a.feedback,
-          cacheHit: Boolean(a.cacheHit),
+          model: a.model,
         };
       }),
-      children: (s.steps || s.stepHistory || s.children || []).map(c => normalizeStep(c, path)),
+      children: (s.stepHistory || []).map(c => normalizeStep(c, path)),
     };
   }
 
-  function stepState(s, end) {
-    if (s.status === 'paused' || s.status === 'waiting' || s.status === 'waiting_for_input') return 'paused';
-    if (s.status === 'running' || (s.success === undefined && !end) || (s.success === null && !end)) return 'running';
-    if (s.success === false || s.status === 'failed') return 'failed';
-    return 'ok';
+  /** ok, failed, running or paused, from a step's or attempt's status text (any case) and success flag. */
+  function stepState(status, success, end) {
+    const s = String(status || '').toLowerCase();
+    if (s === 'waiting' || s === 'paused' || s === 'waiting_for_input') return 'paused';
+    if (s === 'running' || (!s && success == null && !end)) return 'running';
+    if (s === 'succeeded' || s === 'completed' || (!s && success !== false)) return success === false ? 'failed' : 'ok';
+    return 'failed';
   }
 
   // ---- Human steps: a form from the step's JSON Schema ------------------------------------------------------------
