@@ -26,6 +26,10 @@ public static class LocalServerRoutes
 
         routes.MapPost("/api/pipelines/{name}/runs", async http =>
             await WriteAsync(http, await api.StartRunAsync(Route(http, "name"), http.Request.Body, http.Request.ContentLength, http.Request.ContentType, BaseUri(http), http.RequestAborted)));
+        routes.MapGet("/api/runs", async http =>
+            await WriteAsync(http, await api.ListRunsAsync(name => http.Request.Query[name].ToArray(), http.RequestAborted)));
+        routes.MapGet("/api/runs/{id}/timeline", async http =>
+            await WriteAsync(http, await api.GetTimelineAsync(Route(http, "id"), http.RequestAborted)));
         routes.MapGet("/api/runs/{id}", async http =>
             await WriteAsync(http, await api.GetRunAsync(Route(http, "id"), http.RequestAborted)));
         routes.MapPost("/api/runs/{id}/cancel", async http =>

@@ -28,8 +28,12 @@ public sealed class AgentAttemptActivity : TaskActivity<StepAttemptRequest, Atte
     public override async Task<AttemptOutcome> RunAsync(TaskActivityContext context, StepAttemptRequest input)
     {
         ArgumentNullException.ThrowIfNull(input);
-        if (_recorder is null) return await ExecuteAsync(input, journal: null);
-        return (await _recorder.ExecuteAsync(input, journal => ExecuteAsync(input, journal))).Outcome;
+        var outcome = _recorder is null
+            ? await ExecuteAsync(input, journal: null)
+            : (await _recorder.ExecuteAsync(input, journal => ExecuteAsync(input, journal))).Outcome;
+        outcome.StepPath = input.StepPath ?? input.Step.Name;
+        outcome.Attempt = input.Attempt;
+        return outcome;
     }
 
     private async Task<AttemptOutcome> ExecuteAsync(StepAttemptRequest input, IAgentCallJournal? journal)

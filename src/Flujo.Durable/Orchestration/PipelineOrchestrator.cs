@@ -54,8 +54,7 @@ public sealed class PipelineOrchestrator : TaskOrchestrator<PipelineRunInput, Pi
 
         foreach (var step in pipeline.Steps)
         {
-            progress.CurrentStep = step.Name;
-            environment.Publish();
+            environment.ReportStep(step.Name);
 
             var stepResult = await execution.RunStepAsync(step);
             run.Record(stepResult);
@@ -84,6 +83,8 @@ public sealed class PipelineOrchestrator : TaskOrchestrator<PipelineRunInput, Pi
         result.FinalContext = run.Context;
 
         progress.CurrentStep = null;
+        progress.Attempt = null;
+        progress.Phase = RunPhase.Running;
         progress.Status = result.Status;
         progress.Message = result.Error;
         progress.CostUsd = run.TotalCostUsd;

@@ -186,9 +186,15 @@ public sealed class StepExecution
         }
 
         var fallbackStep = ScopeSteps.FirstOrDefault(s => s.Name == step.Fallback) ?? Pipeline.FindStep(step.Fallback);
-        var fallback = fallbackStep is null
-            ? new FallbackRun(new StepResult { Name = step.Fallback, Success = false, Feedback = $"Fallback step '{step.Fallback}' does not exist", StartedAt = Now, FinishedAt = Now }, false)
-            : await RunWithFallbackAsync(fallbackStep, FlujoJson.Clone(input), depth + 1);
+        FallbackRun fallback;
+        if (fallbackStep is null)
+            fallback = new FallbackRun(new StepResult { Name = step.Fallback, Success = false, Feedback = $"Fallback step '{step.Fallback}' does not exist", StartedAt = Now, FinishedAt = Now }, false);
+        else
+        {
+            Environment.EnterFallback(PathOf(fallbackStep));
+            try { fallback = await RunWithFallbackAsync(fallbackStep, FlujoJson.Clone(input), depth + 1); }
+            finally { Environment.LeaveFallback(); }
+        }
 
         return new(Combine(step, primary.Result, fallback.Result, fallback.LoopDetected), fallback.LoopDetected);
     }

@@ -40,6 +40,19 @@ public sealed class RunsHttpFunctions
         string id) =>
         GuardAsync(request, () => Api(client, request).GetRunAsync(id, Cancellation(request)));
 
+    [Function("ListRuns")]
+    public Task<HttpResponseData> ListRunsAsync(
+        [HttpTrigger(AuthorizationLevel.Function, "get", Route = "runs")] HttpRequestData request,
+        [DurableClient] DurableTaskClient client) =>
+        GuardAsync(request, () => Api(client, request).ListRunsAsync(name => request.Query.GetValues(name) ?? [], Cancellation(request)));
+
+    [Function("GetRunTimeline")]
+    public Task<HttpResponseData> GetRunTimelineAsync(
+        [HttpTrigger(AuthorizationLevel.Function, "get", Route = "runs/{id}/timeline")] HttpRequestData request,
+        [DurableClient] DurableTaskClient client,
+        string id) =>
+        GuardAsync(request, () => Api(client, request).GetTimelineAsync(id, Cancellation(request)));
+
     [Function("CancelRun")]
     public Task<HttpResponseData> CancelRunAsync(
         [HttpTrigger(AuthorizationLevel.Function, "post", Route = "runs/{id}/cancel")] HttpRequestData request,
