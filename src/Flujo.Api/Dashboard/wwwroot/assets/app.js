@@ -491,7 +491,7 @@
       rows.push(h('div', { class: 'step-row', 'data-step': n.path, 'data-state': n.state },
         name, bar(n.start, n.end, n.state, scale, false), h('span', { class: 'num' }, n.latency !== null ? duration(n.latency) : '—'),
         h('span', { class: 'num' }, cost(n.costUsd)), h('span', { class: 'num' }, tokens(n.tokens))));
-      if (n.fallback && n.fallback.error && open) rows.push(h('div', { class: 'feedback fallback' }, `Primary failed: ${n.fallback.error}`));
+      if (n.fallback && n.fallback.error) rows.push(h('div', { class: 'feedback fallback' }, `Primary failed: ${n.fallback.error}`));
       if (!open) return;
       n.attempts.forEach(a => {
         rows.push(h('div', { class: 'step-row attempt-row', 'data-attempt': `${n.path}#${a.key}`, 'data-state': a.state },
