@@ -62,4 +62,30 @@ public sealed class RunTimelineTests(DashboardFixture fixture)
         await page.ScreenshotAsync("timeline-retry-fallback");
         page.AssertNoConsoleErrors();
     }
+
+    [BrowserFact]
+    public async Task NestedSteps_ShowUnderTheirParent_AndAHumanStepWaitingInsideASubPipelineIsAnsweredFromThePage()
+    {
+        var runId = await fixture.StartRunAsync("review-nested", JsonValue.Create("the nested draft"));
+        await fixture.WaitForStatusAsync(runId, "paused");
+        await using var page = await fixture.OpenAsync($"#/runs/{runId}");
+        var p = page.Page;
+
+        await Expect(p.Locator("[data-step='inner']")).ToBeVisibleAsync();
+        await Expect(p.Locator("[data-step='inner/draft']")).ToHaveAttributeAsync("data-state", "ok");
+        // While it waits, the timeline API places the waiting step by the wait's own path (relative to the sub-pipeline).
+        await Expect(p.Locator("[data-step$='approve'][data-state='paused']")).ToBeVisibleAsync();
+        var card = p.Locator("[data-wait]");
+        await Expect(card).ToContainTextAsync("Approve the nested draft?");
+        await page.ScreenshotAsync("timeline-nested-paused");
+
+        await card.GetByLabel("approved").CheckAsync();
+        await card.GetByLabel("note").FillAsync("looks right");
+        await card.GetByRole(Microsoft.Playwright.AriaRole.Button, new() { Name = "Send answer" }).ClickAsync();
+
+        await Expect(p.Locator("#run-status")).ToHaveTextAsync("completed");
+        await Expect(p.Locator("[data-step='inner/approve']")).ToHaveAttributeAsync("data-state", "ok");
+        await Expect(p.Locator("#run-output")).ToContainTextAsync("looks right");
+        page.AssertNoConsoleErrors();
+    }
 }

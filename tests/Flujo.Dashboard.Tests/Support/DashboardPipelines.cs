@@ -45,5 +45,5 @@ public static class DashboardPipelines
     public static PipelineDefinition Bulk() => new PipelineBuilder("bulk").DefaultInput(JsonValue.Create("x")).Step("only", "echo").Build();
 
     public static PipelineCatalog Catalog() =>
-        TestPipelines.Catalog().Add(Gated()).Add(Flaky()).Add(Approval()).Add(Bulk());
+        TestPipelines.Catalog().Add(Gated()).Add(Flaky()).Add(Approval()).Add(Bulk()).Add(TestPipelines.ReviewNested());
 }

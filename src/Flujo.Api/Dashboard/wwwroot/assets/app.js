@@ -487,11 +487,13 @@
         n.attemptCount > 1 ? h('span', { class: 'tag retry' }, `${n.attemptCount} attempts`) : null,
         n.cacheHit ? h('span', { class: 'tag cache' }, 'cache hit') : null,
         n.fallback ? h('span', { class: 'tag fallback' }, n.fallback.step ? `fallback → ${n.fallback.step}` : 'fallback') : null,
-        n.state === 'paused' ? h('span', { class: 'tag fallback' }, 'waiting for input') : null);
+        n.state === 'paused' ? h('span', { class: 'tag fallback' }, 'waiting for input') : null,
+        n.humanOutcome ? h('span', { class: 'tag' }, n.humanOutcome === 'default' ? 'timed out: default answer' : 'answered') : null,
+        n.iterations ? h('span', { class: 'tag' }, `${n.iterations} iteration(s)`) : null);
       rows.push(h('div', { class: 'step-row', 'data-step': n.path, 'data-state': n.state },
         name, bar(n.start, n.end, n.state, scale, false), h('span', { class: 'num' }, n.latency !== null ? duration(n.latency) : '—'),
         h('span', { class: 'num' }, cost(n.costUsd)), h('span', { class: 'num' }, tokens(n.tokens))));
-      if (n.fallback && n.fallback.error) rows.push(h('div', { class: 'feedback fallback' }, `Primary failed: ${n.fallback.error}`));
+      if (n.fallback && n.fallback.error) note(rows, 'feedback fallback', `Primary failed: ${n.fallback.error}`);
       if (!open) return;
       n.attempts.forEach(a => {
         rows.push(h('div', { class: 'step-row attempt-row', 'data-attempt': `${n.path}#${a.key}`, 'data-state': a.state },
@@ -502,9 +504,9 @@
             a.state === 'failed' ? h('span', { class: 'tag fail' }, 'failed') : null),
           bar(a.start, a.end, a.state, scale, true), h('span', { class: 'num' }, a.latency !== null ? duration(a.latency) : '—'),
           h('span', { class: 'num' }, cost(a.costUsd)), h('span', { class: 'num' }, tokens(a.tokens))));
-        if (a.feedback) rows.push(h('div', { class: 'feedback' }, a.feedback));
+        if (a.feedback) note(rows, 'feedback', a.feedback);
       });
-      if (n.feedback && !n.attempts.some(a => a.feedback === n.feedback)) rows.push(h('div', { class: 'feedback' }, n.feedback));
+      if (n.feedback && !n.attempts.some(a => a.feedback === n.feedback)) note(rows, 'feedback', n.feedback);
       for (const c of n.children) stepRows(c, depth + 1, scale, rows);
     }
 
@@ -523,6 +525,12 @@
 
     const poll = poller(tick, 1000);
     return { stop() { poll.stop(); } };
+  }
+
+  /** A line of text under the row before it (an attempt's feedback, a fallback's reason). */
+  function note(rows, cls, text) {
+    rows[rows.length - 1].classList.add('has-note');
+    rows.push(h('div', { class: cls }, text));
   }
 
   function indent(depth) {
@@ -569,6 +577,8 @@
       tokens: s.tokens ?? 0,
       feedback: s.feedback,
       cacheHit: Boolean(meta.cache_hit),
+      humanOutcome: meta.human_outcome,
+      iterations: meta.iterations,
       fallback,
       attemptCount: typeof s.attempts === 'number' ? s.attempts : own.length,
       attempts: history.map((a, i) => {
