@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using DurableTask.Core.History;
+using Flujo.Definition;
 using Flujo.Durable;
 using Flujo.Durable.Orchestration;
 using Flujo.Durable.Runs;
@@ -43,7 +44,7 @@ public static class RunTimeline
     {
         ArgumentNullException.ThrowIfNull(client);
         ArgumentNullException.ThrowIfNull(snapshot);
-        var (attempts, historyAvailable) = await ReadAttemptsAsync(client as IRunInspectionClient, snapshot.RunId, cancellationToken);
+        var (attempts, pipeline, historyAvailable) = await ReadAttemptsAsync(client as IRunInspectionClient, snapshot.RunId, cancellationToken);
         foreach (var running in attempts.Where(a => a.Path.Length == 0))
         {
             // A running attempt whose backend keeps no activity inputs: the custom status names the attempt running now.
@@ -72,7 +73,7 @@ public static class RunTimeline
         var steps = new JsonArray();
         if (result is not null)
             foreach (var step in result.StepHistory) steps.Add(FromResult(step, step.Name, attempts));
-        foreach (var attempt in attempts.Where(a => !a.Placed)) Place(steps, attempt);
+        PlaceRemaining(steps, attempts, result is null ? pipeline : null);
         foreach (var wait in snapshot.IsFinished ? [] : waiting)
         {
             var node = NodeAt(steps, wait.StepPath);
@@ -80,18 +81,21 @@ public static class RunTimeline
             node["waiting"] = FlujoApi.WaitView(wait);
         }
         foreach (var node in steps.OfType<JsonObject>()) Summarize(node);
+        if (result is null && pipeline is not null) steps = WithPendingSteps(steps, pipeline);
         run["stepHistory"] = steps;
         return run;
     }
 
     // ---- history -> attempts -------------------------------------------------------------------------------------------
 
-    private static async Task<(List<Attempt> Attempts, bool Available)> ReadAttemptsAsync(IRunInspectionClient? client, string runId, CancellationToken cancellationToken)
+    private static async Task<(List<Attempt> Attempts, PipelineDefinition? Pipeline, bool Available)> ReadAttemptsAsync(IRunInspectionClient? client, string runId, CancellationToken cancellationToken)
     {
         var attempts = new List<Attempt>();
-        if (client is null) return (attempts, false);
+        if (client is null) return (attempts, null, false);
         var root = await client.GetHistoryAsync(runId, cancellationToken);
-        if (root is null) return (attempts, false);
+        if (root is null) return (attempts, null, false);
+        // The run's input carries its pipeline: the live tree shows the steps still to come and puts fallbacks under their step.
+        var pipeline = root.FirstOrDefault(e => e.Type == EventType.ExecutionStarted) is { Input: { } input } ? ReadPipeline(input) : null;
 
         var queue = new Queue<(string Id, IReadOnlyList<RunHistoryEvent> History, string Prefix, int Depth)>();
         queue.Enqueue((runId, root, "", 0));
@@ -131,7 +135,13 @@ public static class RunTimeline
                 }
             }
         }
-        return (attempts, true);
+        return (attempts, pipeline, true);
+    }
+
+    private static PipelineDefinition? ReadPipeline(string input)
+    {
+        try { return JsonSerializer.Deserialize<PipelineRunInput>(input, FlujoJson.Options)?.Pipeline; }
+        catch (JsonException) { return null; }
     }
 
     /// <summary>A sub-pipeline's id is <c>{parent}:{step path}:{suffix}</c>: its steps show under that step path.</summary>
@@ -238,12 +248,48 @@ public static class RunTimeline
     }
 
     /// <summary>An attempt the result does not account for (the run is live, or a step the result left out): shown at its path.</summary>
-    private static void Place(JsonArray steps, Attempt attempt)
+    private static void Place(JsonArray steps, Attempt attempt, string? fallback, string? path = null)
     {
-        var node = NodeAt(steps, attempt.Path);
+        var node = NodeAt(steps, path ?? attempt.Path);
         if (node["attemptHistory"] is not JsonArray history) node["attemptHistory"] = history = [];
-        history.Add(AttemptView(attempt, fallback: null));
+        history.Add(AttemptView(attempt, fallback));
         attempt.Placed = true;
+    }
+
+    /// <summary>
+    /// Shows, in the order they ran, the attempts the result does not account for (all of them while the run goes on). While a run
+    /// goes on there is no result to say which step a fallback stood in for: the pipeline does (each step names its fallback), so
+    /// a fallback's attempts show under the step that failed, as in the finished run's timeline.
+    /// </summary>
+    private static void PlaceRemaining(JsonArray steps, List<Attempt> attempts, PipelineDefinition? pipeline)
+    {
+        var primaryOf = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var step in pipeline is null ? [] : pipeline.Steps.Concat(pipeline.Fallbacks))
+            if (step.Fallback is { } fallback) primaryOf.TryAdd(fallback, step.Name);
+        foreach (var attempt in attempts.Where(a => !a.Placed))
+        {
+            var slash = attempt.Path.LastIndexOf('/');
+            var name = attempt.Path[(slash + 1)..];
+            if (!primaryOf.ContainsKey(name)) { Place(steps, attempt, fallback: null); continue; }
+            var primary = name;
+            // A chain (a fallback's own fallback) goes back to the first step; a cycle is cut where it closes.
+            for (var hops = 0; primaryOf.TryGetValue(primary, out var before) && hops < Flujo.Durable.Steps.StepExecution.MaxFallbackDepth; hops++) primary = before;
+            Place(steps, attempt, name, attempt.Path[..(slash + 1)] + primary);
+        }
+    }
+
+    /// <summary>The top-level steps in pipeline order, those that have not started shown as <c>pending</c>.</summary>
+    private static JsonArray WithPendingSteps(JsonArray steps, PipelineDefinition pipeline)
+    {
+        var byName = steps.OfType<JsonObject>().ToDictionary(n => n["name"]!.GetValue<string>(), StringComparer.Ordinal);
+        var ordered = new JsonArray();
+        foreach (var step in pipeline.Steps)
+        {
+            if (byName.Remove(step.Name, out var node)) { steps.Remove(node); ordered.Add(node); }
+            else ordered.Add(new JsonObject { ["name"] = step.Name, ["path"] = step.Name, ["status"] = "pending" });
+        }
+        foreach (var rest in byName.Values) { steps.Remove(rest); ordered.Add(rest); }
+        return ordered;
     }
 
     /// <summary>The node at a step path (<c>refine[2]/critique</c>), made with its parents when missing.</summary>

@@ -36,7 +36,7 @@ public sealed record RunHistoryEvent(
             EventRaisedEvent r => new(e.EventType, e.EventId, at, r.Name, r.Input),
             TimerCreatedEvent t => new(e.EventType, e.EventId, at, Result: t.FireAt.ToString("O")),
             TimerFiredEvent t => new(e.EventType, e.EventId, at, TaskScheduledId: t.TimerId),
-            ExecutionStartedEvent s => new(e.EventType, e.EventId, at, s.Name),
+            ExecutionStartedEvent s => new(e.EventType, e.EventId, at, s.Name, s.Input),
             _ => null,
         };
     }

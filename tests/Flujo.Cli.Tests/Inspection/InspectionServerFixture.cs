@@ -6,6 +6,7 @@ using Flujo.Definition.Building;
 using Flujo.Functions.Tests.Support;
 using Flujo.Registration;
 using Flujo.Results;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Flujo.Cli.Tests.Inspection;
 
@@ -30,18 +31,21 @@ public sealed class InspectionServerFixture : IAsyncLifetime
             Port = 0,
             Catalog = catalog,
             Api = new FlujoApiOptions(HttpContract.TestMaxBodyBytes),
-            ConfigureServices = services => services
-                // Fails the first attempt of each run's input, then answers (a retried attempt).
-                .AddFlujoAgent("flaky", _ => new ScriptAgent(request => request.Attempt == 1
-                    ? throw new InvalidOperationException("model overloaded")
-                    : new AgentResponse(JsonValue.Create($"draft of {request.Input}"), new TokenUsage(10, 5), 0.01m)))
-                .AddFlujoAgent("down", _ => new ScriptAgent(_ => throw new InvalidOperationException("primary is down")))
-                .AddFlujoAgent("backup", _ => new ScriptAgent(_ => new AgentResponse(JsonValue.Create("backup answer"), new TokenUsage(3, 2), 0.002m)))
-                .AddFlujoAgent("polish", _ => new ScriptAgent(request => new AgentResponse(
-                    JsonValue.Create(request.Input is JsonValue v && v.TryGetValue(out int n) ? n + 1 : 1), new TokenUsage(1, 1), 0.001m))),
+            ConfigureServices = services => AddAgents(services),
         });
         Http = new HttpClient { BaseAddress = Server.BaseAddress, Timeout = TimeSpan.FromSeconds(20) };
     }
+
+    /// <summary>Registers the agents of <see cref="Definition"/> (the Azurite tests' worker runs it too).</summary>
+    public static IServiceCollection AddAgents(IServiceCollection services) => services
+        // Fails every first attempt, then answers (a retried attempt).
+        .AddFlujoAgent("flaky", _ => new ScriptAgent(request => request.Attempt == 1
+            ? throw new InvalidOperationException("model overloaded")
+            : new AgentResponse(JsonValue.Create($"draft of {request.Input}"), new TokenUsage(10, 5), 0.01m)))
+        .AddFlujoAgent("down", _ => new ScriptAgent(_ => throw new InvalidOperationException("primary is down")))
+        .AddFlujoAgent("backup", _ => new ScriptAgent(_ => new AgentResponse(JsonValue.Create("backup answer"), new TokenUsage(3, 2), 0.002m)))
+        .AddFlujoAgent("polish", _ => new ScriptAgent(request => new AgentResponse(
+            JsonValue.Create(request.Input is JsonValue v && v.TryGetValue(out int n) ? n + 1 : 1), new TokenUsage(1, 1), 0.001m)));
 
     public async Task DisposeAsync()
     {

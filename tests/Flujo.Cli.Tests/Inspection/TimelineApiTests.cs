@@ -49,6 +49,12 @@ public sealed class TimelineApiTests(InspectionServerFixture fixture) : IClassFi
         Assert.Equal(0.01m, draftAttempts[1]["costUsd"]!.GetValue<decimal>());
         Assert.All(draftAttempts, a => Assert.True(a["durationMs"]!.GetValue<long>() >= 0));
 
+        // Live, the pipeline says which step a fallback stood in for: its attempt shows under that step, not as a step of its own.
+        Assert.Equal(["draft", "answer", "refine", "approve"], ((JsonArray)live["stepHistory"]!).Select(s => s!["name"]!.GetValue<string>()));
+        var liveAnswer = Attempts(Step(live, "answer"));
+        Assert.Equal([null, "answer_backup"], liveAnswer.Select(a => a["fallbackStep"]?.GetValue<string>()));
+        Assert.Equal("succeeded", Step(live, "answer")["status"]!.GetValue<string>());
+
         var approve = Step(live, "approve");
         Assert.Equal("waiting", approve["status"]!.GetValue<string>());
         Assert.Equal("Ship 2?", approve["waiting"]!["message"]!.GetValue<string>());
