@@ -19,7 +19,7 @@ public sealed class RunTimelineTests(DashboardFixture fixture)
         await Expect(p.Locator("[data-step='work']")).ToHaveAttributeAsync("data-state", "running");
         await Expect(p.Locator("#run-status")).ToHaveTextAsync("running");
         await Expect(p.Locator("#live")).ToBeVisibleAsync();
-        await Expect(p.Locator("[data-step='finish']")).ToHaveCountAsync(0);
+        await Expect(p.Locator("[data-step='finish']")).ToHaveAttributeAsync("data-state", "pending");
         await page.ScreenshotAsync("timeline-running");
 
         fixture.Gate.Release("timeline-live");

@@ -602,10 +602,11 @@
     };
   }
 
-  /** ok, failed, running or paused, from a step's or attempt's status text (any case) and success flag. */
+  /** ok, failed, running, paused or pending (not started yet), from a step's or attempt's status text (any case) and success flag. */
   function stepState(status, success, end) {
     const s = String(status || '').toLowerCase();
     if (s === 'waiting' || s === 'paused' || s === 'waiting_for_input') return 'paused';
+    if (s === 'pending') return 'pending';
     if (s === 'running' || (!s && success == null && !end)) return 'running';
     if (s === 'succeeded' || s === 'completed' || (!s && success !== false)) return success === false ? 'failed' : 'ok';
     return 'failed';
