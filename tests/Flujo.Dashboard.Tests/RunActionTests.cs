@@ -40,6 +40,30 @@ public sealed class RunActionTests(DashboardFixture fixture)
     }
 
     [BrowserFact]
+    public async Task PausedRun_WithASchemaNoFormFits_IsAnsweredAsRawJson()
+    {
+        var runId = await fixture.StartRunAsync("freeform");
+        await fixture.WaitForStatusAsync(runId, "paused");
+        await using var page = await fixture.OpenAsync($"#/runs/{runId}");
+        var p = page.Page;
+        var card = p.Locator("[data-wait='tags']");
+        var answer = card.GetByLabel("Answer (JSON)");
+
+        await Expect(card).ToContainTextAsync("Which tags apply?");
+        await answer.FillAsync("[]");
+        await card.GetByRole(Microsoft.Playwright.AriaRole.Button, new() { Name = "Send answer" }).ClickAsync();
+        await Expect(card.Locator(".error-list")).ToBeVisibleAsync();
+        await Expect(p.Locator("#run-status")).ToHaveTextAsync("paused");
+
+        await answer.FillAsync("[\"billing\", \"urgent\"]");
+        await card.GetByRole(Microsoft.Playwright.AriaRole.Button, new() { Name = "Send answer" }).ClickAsync();
+
+        await Expect(p.Locator("#run-status")).ToHaveTextAsync("completed");
+        await Expect(p.Locator("#run-output")).ToContainTextAsync("urgent");
+        page.AssertNoConsoleErrors(400);
+    }
+
+    [BrowserFact]
     public async Task CancelButton_CancelsTheRunningRun()
     {
         var runId = await fixture.StartRunAsync("gated", JsonValue.Create("cancel-me"));

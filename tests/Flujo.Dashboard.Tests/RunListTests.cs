@@ -26,6 +26,30 @@ public sealed class RunListTests(DashboardFixture fixture, ITestOutputHelper out
     }
 
     [BrowserFact]
+    public async Task PageOpenedWithAFunctionKey_SendsItWithEveryFileAndApiRequest()
+    {
+        var context = await fixture.Browser.NewContextAsync();
+        try
+        {
+            var page = await context.NewPageAsync();
+            var requests = new List<string>();
+            page.Request += (_, request) => { lock (requests) requests.Add(request.Url); };
+            await page.GotoAsync(new Uri(fixture.Server.BaseAddress, "/?code=k3y#/pipelines").ToString());
+            await Expect(page.Locator("[data-pipeline='greet']")).ToBeVisibleAsync();
+
+            string[] seen;
+            lock (requests) seen = requests.ToArray();
+            Assert.Contains(seen, u => u.Contains("/assets/app.js", StringComparison.Ordinal));
+            Assert.Contains(seen, u => u.Contains("/api/pipelines", StringComparison.Ordinal));
+            Assert.All(seen, u => Assert.Contains("code=k3y", u));
+        }
+        finally
+        {
+            await context.DisposeAsync();
+        }
+    }
+
+    [BrowserFact]
     public async Task RunList_FiltersByPipelineAndStatus()
     {
         var paused = await fixture.StartRunAsync("approval", JsonValue.Create("list filter"));

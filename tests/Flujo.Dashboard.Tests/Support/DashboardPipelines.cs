@@ -41,9 +41,15 @@ public static class DashboardPipelines
             .Human("approve", h => h.Message("Approve {{ previous }}?").Schema(JsonNode.Parse(ApprovalSchema)!))
             .Build();
 
+    /// <summary>"freeform": a human step whose schema (a non-empty list of strings) has no generated form: answered as raw JSON.</summary>
+    public static PipelineDefinition Freeform() =>
+        new PipelineBuilder("freeform")
+            .Human("tags", h => h.Message("Which tags apply?").Schema(JsonNode.Parse("""{"type":"array","items":{"type":"string"},"minItems":1}""")!))
+            .Build();
+
     /// <summary>"bulk": one echo step, for the 1,000-run list.</summary>
     public static PipelineDefinition Bulk() => new PipelineBuilder("bulk").DefaultInput(JsonValue.Create("x")).Step("only", "echo").Build();
 
     public static PipelineCatalog Catalog() =>
-        TestPipelines.Catalog().Add(Gated()).Add(Flaky()).Add(Approval()).Add(Bulk()).Add(TestPipelines.ReviewNested());
+        TestPipelines.Catalog().Add(Gated()).Add(Flaky()).Add(Approval()).Add(Bulk()).Add(Freeform()).Add(TestPipelines.ReviewNested());
 }
