@@ -10,9 +10,8 @@ public sealed class RunActionTests(DashboardFixture fixture)
     [BrowserFact]
     public async Task PausedRun_ShowsMessageAndSchemaForm_RefusedAnswerShowsSchemaErrors_ValidAnswerResumes()
     {
-        var runId = await fixture.StartRunAsync("approval", JsonValue.Create("the launch plan"));
-        await fixture.WaitForStatusAsync(runId, "paused");
-        await using var page = await fixture.OpenAsync($"#/runs/{runId}");
+        var (runId, page) = await fixture.OpenRunAsync("approval", JsonValue.Create("the launch plan"), status: "paused");
+        await using var _ = page;
         var p = page.Page;
 
         var card = p.Locator("[data-wait='approve']");
@@ -22,14 +21,14 @@ public sealed class RunActionTests(DashboardFixture fixture)
         await card.GetByLabel("reviewer").FillAsync("A");
         await card.GetByLabel("priority").SelectOptionAsync(new Microsoft.Playwright.SelectOptionValue { Label = "high" });
         await card.GetByLabel("score").FillAsync("3");
-        await card.GetByRole(Microsoft.Playwright.AriaRole.Button, new() { Name = "Send answer" }).ClickAsync();
+        await DashboardPage.SendAnswerAsync(card);
 
         await Expect(card.Locator(".error-list")).ToContainTextAsync("/reviewer");
         await Expect(p.Locator("#run-status")).ToHaveTextAsync("paused");
         await page.ScreenshotAsync("human-step-schema-errors");
 
         await card.GetByLabel("reviewer").FillAsync("Ada");
-        await card.GetByRole(Microsoft.Playwright.AriaRole.Button, new() { Name = "Send answer" }).ClickAsync();
+        await DashboardPage.SendAnswerAsync(card);
 
         await Expect(p.Locator("#run-status")).ToHaveTextAsync("completed");
         await Expect(p.Locator("#run-output")).ToContainTextAsync("Ada");
@@ -42,21 +41,20 @@ public sealed class RunActionTests(DashboardFixture fixture)
     [BrowserFact]
     public async Task PausedRun_WithASchemaNoFormFits_IsAnsweredAsRawJson()
     {
-        var runId = await fixture.StartRunAsync("freeform");
-        await fixture.WaitForStatusAsync(runId, "paused");
-        await using var page = await fixture.OpenAsync($"#/runs/{runId}");
+        var (runId, page) = await fixture.OpenRunAsync("freeform", status: "paused");
+        await using var _ = page;
         var p = page.Page;
         var card = p.Locator("[data-wait='tags']");
         var answer = card.GetByLabel("Answer (JSON)");
 
         await Expect(card).ToContainTextAsync("Which tags apply?");
         await answer.FillAsync("[]");
-        await card.GetByRole(Microsoft.Playwright.AriaRole.Button, new() { Name = "Send answer" }).ClickAsync();
+        await DashboardPage.SendAnswerAsync(card);
         await Expect(card.Locator(".error-list")).ToBeVisibleAsync();
         await Expect(p.Locator("#run-status")).ToHaveTextAsync("paused");
 
         await answer.FillAsync("[\"billing\", \"urgent\"]");
-        await card.GetByRole(Microsoft.Playwright.AriaRole.Button, new() { Name = "Send answer" }).ClickAsync();
+        await DashboardPage.SendAnswerAsync(card);
 
         await Expect(p.Locator("#run-status")).ToHaveTextAsync("completed");
         await Expect(p.Locator("#run-output")).ToContainTextAsync("urgent");

@@ -42,9 +42,8 @@ public sealed class RunTimelineTests(DashboardFixture fixture)
     [BrowserFact]
     public async Task Timeline_ShowsRetriedAttemptsWithFeedback_AndTheFallbackThatAnswered()
     {
-        var runId = await fixture.StartRunAsync("flaky", JsonValue.Create("invoice 42"));
-        await fixture.WaitForStatusAsync(runId, "completed");
-        await using var page = await fixture.OpenAsync($"#/runs/{runId}");
+        var (runId, page) = await fixture.OpenRunAsync("flaky", JsonValue.Create("invoice 42"), status: "completed");
+        await using var _ = page;
         var p = page.Page;
 
         var extract = p.Locator("[data-step='extract']");
@@ -66,9 +65,8 @@ public sealed class RunTimelineTests(DashboardFixture fixture)
     [BrowserFact]
     public async Task NestedSteps_ShowUnderTheirParent_AndAHumanStepWaitingInsideASubPipelineIsAnsweredFromThePage()
     {
-        var runId = await fixture.StartRunAsync("review-nested", JsonValue.Create("the nested draft"));
-        await fixture.WaitForStatusAsync(runId, "paused");
-        await using var page = await fixture.OpenAsync($"#/runs/{runId}");
+        var (runId, page) = await fixture.OpenRunAsync("review-nested", JsonValue.Create("the nested draft"), status: "paused");
+        await using var _ = page;
         var p = page.Page;
 
         await Expect(p.Locator("[data-step='inner']")).ToBeVisibleAsync();
@@ -81,7 +79,7 @@ public sealed class RunTimelineTests(DashboardFixture fixture)
 
         await card.GetByLabel("approved").CheckAsync();
         await card.GetByLabel("note").FillAsync("looks right");
-        await card.GetByRole(Microsoft.Playwright.AriaRole.Button, new() { Name = "Send answer" }).ClickAsync();
+        await DashboardPage.SendAnswerAsync(card);
 
         await Expect(p.Locator("#run-status")).ToHaveTextAsync("completed");
         await Expect(p.Locator("[data-step='inner/approve']")).ToHaveAttributeAsync("data-state", "ok");

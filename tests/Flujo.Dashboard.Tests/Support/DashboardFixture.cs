@@ -63,6 +63,14 @@ public sealed class DashboardFixture : IAsyncLifetime
         return page;
     }
 
+    /// <summary>Starts a run of <paramref name="pipeline"/>, waits until it is <paramref name="status"/> (when given), then opens its page.</summary>
+    public async Task<(string RunId, DashboardPage Page)> OpenRunAsync(string pipeline, JsonNode? input = null, string? status = null)
+    {
+        var runId = await StartRunAsync(pipeline, input);
+        if (status is not null) await WaitForStatusAsync(runId, status);
+        return (runId, await OpenAsync($"#/runs/{runId}"));
+    }
+
     /// <summary>Starts a run through the API; returns its id.</summary>
     public async Task<string> StartRunAsync(string pipeline, JsonNode? input = null, string? runId = null)
     {

@@ -29,6 +29,10 @@ public sealed class DashboardPage : IAsyncDisposable
 
     public Task GotoAsync(string url) => Page.GotoAsync(url, new() { WaitUntil = WaitUntilState.Load });
 
+    /// <summary>Presses "Send answer" in a waiting step's card.</summary>
+    public static Task SendAnswerAsync(ILocator card) =>
+        card.GetByRole(AriaRole.Button, new() { Name = "Send answer" }).ClickAsync();
+
     /// <summary>Where screenshots go: the test output folder's TestResults/screenshots.</summary>
     public static string ScreenshotFolder { get; } = Path.Combine(AppContext.BaseDirectory, "TestResults", "screenshots");
 
