@@ -42,7 +42,7 @@ public sealed class FunctionsMetadataTests
     {
         var names = Metadata.Value.Select(f => f!["name"]!.GetValue<string>()).Order(StringComparer.Ordinal);
 
-        Assert.Equal(["CancelRun", "Dashboard", "FlujoAgentAttempt", "FlujoCacheLookup", "FlujoCacheStore", "FlujoConditionFunction", "FlujoPipeline", "FlujoScope", "GetRun", "ListPipelines", "ResumeRun", "StartRun", "StartRunFromQueue"], names);
+        Assert.Equal(["CancelRun", "Dashboard", "FlujoAgentAttempt", "FlujoCacheLookup", "FlujoCacheStore", "FlujoConditionFunction", "FlujoPipeline", "FlujoScope", "GetRun", "GetRunTimeline", "ListPipelines", "ListRuns", "ResumeRun", "StartRun", "StartRunFromQueue"], names);
     }
 
     [Fact]
@@ -57,6 +57,8 @@ public sealed class FunctionsMetadataTests
     [Theory]
     [InlineData("StartRun", "post", "pipelines/{name}/runs")]
     [InlineData("GetRun", "get", "runs/{id}")]
+    [InlineData("ListRuns", "get", "runs")]
+    [InlineData("GetRunTimeline", "get", "runs/{id}/timeline")]
     [InlineData("CancelRun", "post", "runs/{id}/cancel")]
     [InlineData("ResumeRun", "post", "runs/{id}/resume")]
     [InlineData("ListPipelines", "get", "pipelines")]
