@@ -2,8 +2,6 @@ using System.Text.Json.Nodes;
 using Flujo.Cli.Tests.Support;
 using Flujo.Durable.Runs;
 using Flujo.Hosting.Engine;
-using Flujo.Hosting.Storage;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace Flujo.Cli.Tests.Inspection;
 
@@ -15,34 +13,28 @@ namespace Flujo.Cli.Tests.Inspection;
 public sealed class RunsShowAzuriteTests : IAsyncLifetime
 {
     private readonly TempFolder _folder = new();
-    private readonly string _hub = "TShow" + Guid.NewGuid().ToString("N")[..10];
-    private AzuriteLauncher _azurite = null!;
-    private ServiceProvider _services = null!;
-    private FlujoEngine _engine = null!;
+    private AzuriteWorker _worker = null!;
 
-    public async Task InitializeAsync()
-    {
-        _azurite = await AzuriteLauncher.EnsureRunningAsync(TimeSpan.FromSeconds(90));
-        _services = InspectionServerFixture.AddAgents(CliServices.Create()).BuildServiceProvider();
-        _engine = await FlujoEngine.StartOnAzureStorageAsync(_services, AzuriteLauncher.ConnectionString, _hub, "show-tests",
-            storage: new AzureStorageEngineOptions { MaxQueuePollingInterval = TimeSpan.FromMilliseconds(100) });
-    }
+    private string TaskHub => _worker.TaskHub;
+
+    private FlujoEngine Engine => _worker.Engine;
+
+    public async Task InitializeAsync() =>
+        _worker = await AzuriteWorker.StartAsync("TShow", "show-tests", services => InspectionServerFixture.AddAgents(services));
 
     public async Task DisposeAsync()
     {
-        await _engine.DisposeAsync();
-        await _services.DisposeAsync();
-        await _azurite.DisposeAsync();
+        await _worker.DisposeAsync();
         _folder.Dispose();
     }
 
     private Task<CliResult> ShowAsync(string runId, params string[] more) =>
-        _folder.FlujoAsync(["runs", "show", runId, "--store", "azurite", "--task-hub", _hub, .. more]);
+        _folder.FlujoAsync(["runs", "show", runId, "--store", "azurite", "--task-hub", TaskHub, .. more]);
 
     private async Task WaitAsync(string runId, Func<RunSnapshot, bool> done)
     {
         var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
-        while (!(await _engine.Client.GetAsync(runId) is { } run && done(run)))
+        while (!(await Engine.Client.GetAsync(runId) is { } run && done(run)))
         {
             Assert.True(DateTime.UtcNow < deadline, $"Run {runId} did not reach the expected state within 60 s.");
             await Task.Delay(100);
@@ -53,7 +45,7 @@ public sealed class RunsShowAzuriteTests : IAsyncLifetime
     public async Task PausedAndCompletedRun_FromAzureStorageHistory_TextAndJson()
     {
         const string runId = "inspect-azurite-1";
-        await _engine.Client.StartAsync(InspectionServerFixture.Definition, JsonValue.Create("the brief"), runId: runId);
+        await Engine.Client.StartAsync(InspectionServerFixture.Definition, JsonValue.Create("the brief"), runId: runId);
         await WaitAsync(runId, r => r.Progress?.Status == Flujo.Results.RunStatus.Paused);
 
         var paused = await ShowAsync(runId, "--json");
@@ -68,7 +60,7 @@ public sealed class RunsShowAzuriteTests : IAsyncLifetime
         Assert.Contains("model overloaded", draftAttempts[0]["feedback"]!.GetValue<string>());
         Assert.Equal("waiting", steps[3]["status"]!.GetValue<string>());
 
-        var resume = await _folder.FlujoAsync("runs", "resume", runId, "--store", "azurite", "--task-hub", _hub, "--input", """{"approved": true}""");
+        var resume = await _folder.FlujoAsync("runs", "resume", runId, "--store", "azurite", "--task-hub", TaskHub, "--input", """{"approved": true}""");
         Assert.True(resume.ExitCode == ExitCodes.Success, resume.ToString());
         await WaitAsync(runId, r => r.IsFinished);
 

@@ -19,14 +19,14 @@ public sealed class HttpFunctionTests
     private readonly FakeDurableClient _durable = new();
     private readonly RunsHttpFunctions _functions;
 
-    public HttpFunctionTests()
-    {
-        _functions = new RunsHttpFunctions(
-            TestPipelines.Catalog(),
-            new FunctionsRunClientFactory(new PipelineOrchestratorMap()),
-            new FlujoApiOptions(maxBodyBytes: HttpContract.TestMaxBodyBytes),
-            NullLogger<RunsHttpFunctions>.Instance);
-    }
+    public HttpFunctionTests() => _functions = CreateFunctions();
+
+    /// <summary>The HTTP functions over the test catalog, with the contract tests' body limit.</summary>
+    internal static RunsHttpFunctions CreateFunctions() => new(
+        TestPipelines.Catalog(),
+        new FunctionsRunClientFactory(new PipelineOrchestratorMap()),
+        new FlujoApiOptions(maxBodyBytes: HttpContract.TestMaxBodyBytes),
+        NullLogger<RunsHttpFunctions>.Instance);
 
     private async Task<FakeHttpResponse> StartAsync(string pipeline, string? body, bool sendContentLength = true)
     {

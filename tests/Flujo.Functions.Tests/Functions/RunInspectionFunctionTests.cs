@@ -2,15 +2,12 @@ using System.Net;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using DurableTask.Core.History;
-using Flujo.Api;
 using Flujo.Durable.Orchestration;
 using Flujo.Functions.Functions;
-using Flujo.Functions.Hosting;
 using Flujo.Functions.Tests.Support;
 using Flujo.Json;
 using Flujo.Results;
 using Microsoft.DurableTask.Client;
-using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Flujo.Functions.Tests.Functions;
 
@@ -22,11 +19,7 @@ public sealed class RunInspectionFunctionTests
 {
     private const string Base = "https://flujo-app.azurewebsites.net";
     private readonly FakeDurableClient _durable = new();
-    private readonly RunsHttpFunctions _functions = new(
-        TestPipelines.Catalog(),
-        new FunctionsRunClientFactory(new PipelineOrchestratorMap()),
-        new FlujoApiOptions(maxBodyBytes: HttpContract.TestMaxBodyBytes),
-        NullLogger<RunsHttpFunctions>.Instance);
+    private readonly RunsHttpFunctions _functions = HttpFunctionTests.CreateFunctions();
 
     private static JsonObject Json(FakeHttpResponse response) => JsonNode.Parse(response.ReadBody())!.AsObject();
 
