@@ -98,7 +98,13 @@ public sealed class HttpAbuseTests(ServerFixture fixture) : IClassFixture<Server
                     Assert.Equal(400, response.Status);
                     break;
                 case "dot" or "dot-dot":
-                    // Dot segments are removed before routing (/api/runs/./cancel is /api/runs/cancel): they never name a run.
+                    // Dot segments are removed before routing (/api/runs/./cancel is /api/runs/cancel, GET /api/runs/. the run
+                    // list, GET /api/runs/.. the route /api): they never name a run.
+                    if (response.Status == 200)
+                    {
+                        Assert.NotNull(JsonNode.Parse(response.Body)!["runs"]);
+                        break;
+                    }
                     Assert.Contains(response.Status, new[] { 404, 405 });
                     AssertProblem(response, response.Status);
                     break;
@@ -113,7 +119,6 @@ public sealed class HttpAbuseTests(ServerFixture fixture) : IClassFixture<Server
     [InlineData("GET", "/nope")]
     [InlineData("GET", "/api")]
     [InlineData("GET", "/api/nope")]
-    [InlineData("POST", "/api/runs")]
     [InlineData("GET", "/api/runs/a/b/c")]
     [InlineData("GET", "/api/pipelines/plain")]
     [InlineData("GET", "/%ED%A0%80")]
@@ -125,6 +130,7 @@ public sealed class HttpAbuseTests(ServerFixture fixture) : IClassFixture<Server
     }
 
     [Theory]
+    [InlineData("POST", "/api/runs", "GET")]
     [InlineData("DELETE", "/api/runs/x", "GET")]
     [InlineData("PUT", "/api/pipelines", "GET")]
     [InlineData("GET", "/api/pipelines/plain/runs", "POST")]
