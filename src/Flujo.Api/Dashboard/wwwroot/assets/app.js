@@ -194,13 +194,13 @@
   // ---- Runs -------------------------------------------------------------------------------------------------------
 
   function runsView(pipeline, status) {
-    const tokens = [null]; // continuation token of each page seen; the last is the current page
+    const pages = [null]; // continuation token of each page seen; the last is the current page
     const pipelineSelect = h('select', { id: 'filter-pipeline', 'aria-label': 'Pipeline', onchange: () => setFilter() }, h('option', { value: '' }, 'All pipelines'));
     const statusSelect = h('select', { id: 'filter-status', 'aria-label': 'Status', onchange: () => setFilter() },
       h('option', { value: '' }, 'Any status'), STATUSES.map(s => h('option', { value: s, selected: s === status }, s.replace(/_/g, ' '))));
     const body = h('div', { class: 'panel' }, h('div', { class: 'empty' }, 'Loading runs…'));
-    const older = h('button', { id: 'page-older', disabled: true, onclick: () => { tokens.push(nextToken); refresh(); } }, 'Older →');
-    const newer = h('button', { id: 'page-newer', disabled: true, onclick: () => { tokens.pop(); refresh(); } }, '← Newer');
+    const older = h('button', { id: 'page-older', disabled: true, onclick: () => { pages.push(nextToken); refresh(); } }, 'Older →');
+    const newer = h('button', { id: 'page-newer', disabled: true, onclick: () => { pages.pop(); refresh(); } }, '← Newer');
     const pageLabel = h('span', { class: 'muted', id: 'page-label' });
     let nextToken = null;
 
@@ -229,7 +229,7 @@
 
     let poll = null;
     async function load() {
-      const r = await api('GET', 'runs', { params: { pipeline, status, top: PAGE_SIZE, continuationToken: tokens[tokens.length - 1] } });
+      const r = await api('GET', 'runs', { params: { pipeline, status, top: PAGE_SIZE, continuationToken: pages[pages.length - 1] } });
       clearOffline();
       if (!r.ok) {
         replace(body, problemBox(r, 'The runs could not be listed.'));
@@ -238,15 +238,15 @@
       const runs = r.data.runs || [];
       nextToken = r.data.continuationToken || null;
       older.disabled = !nextToken;
-      newer.disabled = tokens.length <= 1;
-      replace(pageLabel, `Page ${tokens.length}`);
+      newer.disabled = pages.length <= 1;
+      replace(pageLabel, `Page ${pages.length}`);
       if (!runs.length) {
         replace(body, h('div', { class: 'empty' }, pipeline || status ? 'No runs match these filters.' : 'No runs yet. Start one from a pipeline.'));
       } else {
         replace(body, runsTable(runs), h('div', { class: 'pager' }, pageLabel, newer, older));
       }
       // The first page follows new runs; older pages stay as they were read.
-      return tokens.length === 1 ? 3000 : 0;
+      return pages.length === 1 ? 3000 : 0;
     }
 
     function refresh() {
