@@ -17,8 +17,8 @@ public static class HumanWaitFinder
         var found = new List<HumanWait>();
         if (run.IsFinished || run.Progress is not { } progress) return found;
         Collect(run.RunId, progress, found);
-        // Nothing waits below when the flat count says only the run's own steps wait (saves the query).
-        if ((progress.WaitingCount ?? 0) <= found.Count) return found;
+        // Always asked, not only when the flat count says something waits below: a sub-orchestration's wait reaches the run's
+        // count a moment after it starts waiting (by event), and a resume in that moment must find it.
         foreach (var child in await RunDescendants.FindActiveAsync(client, run.RunId, cancellationToken))
             Collect(child.InstanceId, child.Progress, found);
         return found;

@@ -139,12 +139,12 @@ public static class HttpAbuse
     /// <summary>Routes asked with a method they do not answer: 405 problem+json with <c>Allow</c>.</summary>
     public static TheoryData<string, string, string> WrongMethods() => new()
     {
-        { "POST", "/api/runs", "GET" },
         { "DELETE", "/api/runs/x", "GET" },
-        { "POST", "/api/runs/x/timeline", "GET" },
         { "PUT", "/api/pipelines", "GET" },
         { "GET", "/api/pipelines/plain/runs", "POST" },
         { "GET", "/api/runs/x/cancel", "POST" },
+        { "POST", "/api/runs", "GET" },
+        { "POST", "/api/runs/x/timeline", "GET" },
         { "PATCH", "/api/runs/x/resume", "POST" },
     };
 
