@@ -49,6 +49,7 @@ public static class LocalServerRoutes
         foreach (var (key, value) in api.Headers) response.Headers[key] = value;
         response.ContentType = api.ContentType;
         if (api.Body is not null) await response.WriteAsync(api.Body.ToJsonString(FlujoJson.Options), http.RequestAborted);
+        else if (api.Content is not null) await response.Body.WriteAsync(api.Content, http.RequestAborted);
     }
 
     private static string Route(HttpContext http, string name) => http.Request.RouteValues[name] as string ?? string.Empty;

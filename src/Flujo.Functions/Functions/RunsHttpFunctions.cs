@@ -115,6 +115,7 @@ public sealed class RunsHttpFunctions
         foreach (var (key, value) in api.Headers) response.Headers.Add(key, value);
         response.Headers.Add("Content-Type", api.ContentType);
         if (api.Body is not null) await response.WriteStringAsync(api.Body.ToJsonString(FlujoJson.Options));
+        else if (api.Content is not null) await response.WriteBytesAsync(api.Content);
         return response;
     }
 }
