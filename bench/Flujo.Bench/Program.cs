@@ -13,7 +13,9 @@ using Microsoft.Extensions.DependencyInjection;
 // Other modes (docs/benchmarks.md): --azurite (same comparison on Azure Storage/Azurite, one worker and task hub),
 // --workflowcore (2,000 concurrent 5-step runs in memory vs WorkflowCore 3.22.0 and the bare engine),
 // --parallel (a 100-branch parallel step vs a hand-written fan-out), --loop (1,000 vs 100 loop iterations, time per iteration),
+// --azurite-slow (200 concurrent runs of 5 x 100 ms steps on Azurite, worker defaults, vs the hand-written orchestration),
 // --chat (the chat agent vs a direct IChatClient call, and 200 concurrent chat runs, against a loopback server answering after 200 ms).
+if (args.Contains("--azurite-slow")) return await AzuriteSlowBench.RunAsync(args);
 if (args.Contains("--azurite")) return await AzuriteBench.RunAsync(args);
 if (args.Contains("--workflowcore")) return await WorkflowCoreBench.RunAsync(args);
 if (args.Contains("--parallel")) return await ParallelBench.RunAsync(args);

@@ -44,6 +44,23 @@ public sealed record AzureStorageEngineOptions
     /// </summary>
     public string? AttemptRecordsContainer { get; init; } = Flujo.Durable.Recording.BlobAttemptOutcomeStore.DefaultContainerName;
 
+    /// <summary>
+    /// Agent attempts (activities) this worker runs at once. Default 200, as <c>maxConcurrentActivityFunctions</c> in the
+    /// Functions app's host.json: an agent call mostly waits on a model's answer over the network and holds no thread while
+    /// it waits, so a cap sized for CPU work (Durable Task's default, 10 per processor) only queues runs behind each other
+    /// (docs/engine.md, "Concurrency on Azure Storage"). It stays bounded, unlike the in-memory engine's 1,000, because every
+    /// attempt in flight holds a dequeued work-item message: a worker that takes far more than it can run keeps them from
+    /// the other workers on the task hub. Lower it for agents that compute or block.
+    /// </summary>
+    public int MaxConcurrentActivities { get; init; } = 200;
+
+    /// <summary>
+    /// Orchestration episodes this worker runs at once. Default 100, as <c>maxConcurrentOrchestratorFunctions</c> in
+    /// host.json: an episode is short CPU work (replay and scheduling the next step); the slots also bound the runs held in
+    /// memory by extended sessions (at most half of them).
+    /// </summary>
+    public int MaxConcurrentOrchestrations { get; init; } = 100;
+
     /// <summary>Control-queue partitions of the task hub (fixed when the task hub is created).</summary>
     public int PartitionCount { get; init; } = 4;
 
