@@ -20,7 +20,6 @@ namespace Flujo.Bench;
 internal static class AzuriteSlowBench
 {
     private const string SlowAgentName = "bench-slow";
-    private static readonly TimeSpan RunTimeout = TimeSpan.FromMinutes(5);
 
     public static async Task<int> RunAsync(string[] args)
     {
@@ -29,6 +28,7 @@ internal static class AzuriteSlowBench
         var delay = TimeSpan.FromMilliseconds(BenchArgs.Int(args, "--delay", 100));
         var rounds = BenchArgs.Int(args, "--rounds", args.Contains("--quick") ? 1 : 3);
         var poll = TimeSpan.FromMilliseconds(BenchArgs.Int(args, "--batch-poll-ms", 100));
+        var timeout = TimeSpan.FromMinutes(BenchArgs.Int(args, "--timeout-minutes", 15));
 
         await using var azurite = await AzuriteLauncher.EnsureRunningAsync(log: Console.WriteLine);
         var hub = "FlujoSlow" + Guid.NewGuid().ToString("N")[..8];
@@ -85,10 +85,18 @@ internal static class AzuriteSlowBench
                     ? await engine.Client.StartAsync(pipeline, JsonValue.Create(inputs[i]))
                     : (await client.CreateOrchestrationInstanceAsync(BaselineOrchestrator.Name, string.Empty, $"{prefix}-{i}",
                         new BaselineInput { Steps = pipeline.Steps.Cast<AgentStepDefinition>().ToList(), Input = JsonValue.Create(inputs[i]) })).InstanceId));
-                var deadline = DateTime.UtcNow + RunTimeout;
-                while ((await EndedRuns.QueryAsync(query, prefix + "-")).Count < count)
+                var started = DateTime.UtcNow;
+                var report = started + TimeSpan.FromSeconds(30);
+                int ended;
+                while ((ended = (await EndedRuns.QueryAsync(query, prefix + "-")).Count) < count)
                 {
-                    if (DateTime.UtcNow > deadline) throw new TimeoutException($"Not all {count} runs of {prefix} ended within {RunTimeout}.");
+                    if (DateTime.UtcNow > started + timeout) throw new TimeoutException($"Only {ended} of {count} runs of {prefix} ended within {timeout}.");
+                    if (DateTime.UtcNow > report)
+                    {
+                        // On a loaded machine a batch can take minutes: show that it moves.
+                        Console.WriteLine($"    {ended} of {count} ended after {(DateTime.UtcNow - started).TotalSeconds:0} s (load {LoadAverage.Read()})");
+                        report += TimeSpan.FromSeconds(30);
+                    }
                     await Task.Delay(poll);
                 }
             });
