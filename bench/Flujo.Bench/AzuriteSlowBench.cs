@@ -32,8 +32,16 @@ internal static class AzuriteSlowBench
 
         await using var azurite = await AzuriteLauncher.EnsureRunningAsync(log: Console.WriteLine);
         var hub = "FlujoSlow" + Guid.NewGuid().ToString("N")[..8];
-        var storage = new AzureStorageEngineOptions { WorkerId = "flujo-bench" };
-        Console.WriteLine($"Task hub {hub}, one worker, defaults: {storage.MaxConcurrentActivities} activities and {storage.MaxConcurrentOrchestrations} orchestrations at once, " +
+        var defaults = new AzureStorageEngineOptions();
+        // Defaults unless asked otherwise (to see what each setting does).
+        var storage = defaults with
+        {
+            WorkerId = "flujo-bench",
+            MaxConcurrentActivities = BenchArgs.Int(args, "--activities", defaults.MaxConcurrentActivities),
+            MaxConcurrentOrchestrations = BenchArgs.Int(args, "--orchestrations", defaults.MaxConcurrentOrchestrations),
+            ExtendedSessionsEnabled = defaults.ExtendedSessionsEnabled && !args.Contains("--no-extended-sessions"),
+        };
+        Console.WriteLine($"Task hub {hub}, one worker: {storage.MaxConcurrentActivities} activities and {storage.MaxConcurrentOrchestrations} orchestrations at once, " +
                           $"{storage.PartitionCount} partitions, max queue polling {storage.MaxQueuePollingInterval.TotalMilliseconds:0} ms, extended sessions {(storage.ExtendedSessionsEnabled ? "on" : "off")}");
 
         var services = new ServiceCollection().AddFlujo();
