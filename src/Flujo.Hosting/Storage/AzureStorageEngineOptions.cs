@@ -26,12 +26,14 @@ public sealed record AzureStorageEngineOptions
 
     /// <summary>
     /// Keeps a run's orchestration in memory between episodes, so a step's result resumes it without a History table
-    /// query and without replaying it (measured on Azurite: ~4 ms less per step, docs/benchmarks.md). At most half of the
-    /// worker's orchestration slots are held this way (Durable Task's rule); an idle run is unloaded after
-    /// <see cref="ExtendedSessionIdleTimeout"/>. Flujo's orchestrator is deterministic and replays on every other engine
-    /// (in memory, the Functions app), so skipping replay here hides nothing.
+    /// query and without replaying it (measured on Azurite: a few ms less per step at low load, docs/benchmarks.md). Off
+    /// by default since 2026-11-29, as in the Functions app: a session holds one of the worker's orchestration slots
+    /// while it waits (up to <see cref="ExtendedSessionIdleTimeout"/>), and with 200 concurrent runs of slow steps on one
+    /// worker Flujo's batch stalled for minutes with them on (97 runs made no progress for over 3 minutes), not with
+    /// them off (docs/engine.md, "Concurrency on Azure Storage"). Flujo's orchestrator is deterministic and replays on
+    /// every engine, so turning them on changes no result.
     /// </summary>
-    public bool ExtendedSessionsEnabled { get; init; } = true;
+    public bool ExtendedSessionsEnabled { get; init; }
 
     /// <summary>How long an extended session waits for the run's next message before it is unloaded (Durable Functions' default, 30 s).</summary>
     public TimeSpan ExtendedSessionIdleTimeout { get; init; } = TimeSpan.FromSeconds(30);
