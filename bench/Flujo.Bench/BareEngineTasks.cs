@@ -18,9 +18,14 @@ public sealed class BareEngineOrchestrator : TaskOrchestrator<string, string>
     }
 }
 
-public sealed class PassOnActivity : TaskActivity<string, string>
+/// <summary>Returns its input, after a wait when given one (the slow-step mode's model call stand-in).</summary>
+public sealed class PassOnActivity(TimeSpan delay) : TaskActivity<string, string>
 {
     public const string Name = "BarePassOn";
 
-    public override Task<string> RunAsync(TaskActivityContext context, string input) => Task.FromResult(input);
+    public override async Task<string> RunAsync(TaskActivityContext context, string input)
+    {
+        if (delay > TimeSpan.Zero) await Task.Delay(delay);
+        return input;
+    }
 }

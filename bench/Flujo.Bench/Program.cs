@@ -14,13 +14,16 @@ using Microsoft.Extensions.DependencyInjection;
 // --workflowcore (2,000 concurrent 5-step runs in memory vs WorkflowCore 3.22.0 and the bare engine),
 // --parallel (a 100-branch parallel step vs a hand-written fan-out), --loop (1,000 vs 100 loop iterations, time per iteration),
 // --azurite-slow (200 concurrent runs of 5 x 100 ms steps on Azurite, worker defaults, vs the hand-written orchestration),
-// --chat (the chat agent vs a direct IChatClient call, and 200 concurrent chat runs, against a loopback server answering after 200 ms).
+// --chat (the chat agent vs a direct IChatClient call, and 200 concurrent chat runs, against a loopback server answering after 200 ms),
+// --throughput (1,000 and 5,000 concurrent runs of 5 slow steps vs WorkflowCore, Agent Framework Workflows and the bare engine;
+// 2,000 × 5 trivial steps with distinct inputs).
 if (args.Contains("--azurite-slow")) return await AzuriteSlowBench.RunAsync(args);
 if (args.Contains("--azurite")) return await AzuriteBench.RunAsync(args);
 if (args.Contains("--workflowcore")) return await WorkflowCoreBench.RunAsync(args);
 if (args.Contains("--parallel")) return await ParallelBench.RunAsync(args);
 if (args.Contains("--loop")) return await LoopBench.RunAsync(args);
 if (args.Contains("--chat")) return await ChatBench.RunAsync(args);
+if (args.Contains("--throughput")) return await ThroughputBench.RunAsync(args);
 
 var quick = args.Contains("--quick");
 var sequentialRuns = quick ? 10 : 40;
@@ -59,18 +62,21 @@ var baselineConcurrent = await Time(() => Task.WhenAll(Enumerable.Range(0, concu
 Console.WriteLine($"{concurrentRuns} concurrent 5-step runs: flujo {flujoConcurrent:0} ms ({concurrentRuns / (flujoConcurrent / 1000):0} runs/s), hand-written {baselineConcurrent:0} ms ({concurrentRuns / (baselineConcurrent / 1000):0} runs/s), ratio {flujoConcurrent / baselineConcurrent:0.00}x");
 return 0;
 
+// Every run has its own input (real traffic), and its output is checked.
 async Task RunFlujo(PipelineDefinition pipeline)
 {
-    var result = await engine.Client.RunAsync(pipeline, JsonValue.Create("payload"));
-    if (result.Status != RunStatus.Completed) throw new InvalidOperationException($"Flujo run failed: {result.Error}");
+    var text = FlujoEngineSide.DistinctInput();
+    var result = await engine.Client.RunAsync(pipeline, JsonValue.Create(text));
+    if (result.Status != RunStatus.Completed || result.Output?.GetValue<string>() != text) throw new InvalidOperationException($"Flujo run ended {result.Status} with {result.Output?.ToJsonString()} for '{text}': {result.Error}");
 }
 
 async Task RunBaseline(PipelineDefinition pipeline)
 {
-    var input = new BaselineInput { Steps = pipeline.Steps.Cast<AgentStepDefinition>().ToList(), Input = JsonValue.Create("payload") };
+    var text = FlujoEngineSide.DistinctInput();
+    var input = new BaselineInput { Steps = pipeline.Steps.Cast<AgentStepDefinition>().ToList(), Input = JsonValue.Create(text) };
     var instance = await engine.TaskHubClient.CreateOrchestrationInstanceAsync(BaselineOrchestrator.Name, string.Empty, Guid.NewGuid().ToString("N"), input);
     var state = await engine.TaskHubClient.WaitForOrchestrationAsync(instance, TimeSpan.FromMinutes(2));
-    if (state?.OrchestrationStatus != OrchestrationStatus.Completed) throw new InvalidOperationException($"Baseline run ended {state?.OrchestrationStatus}: {state?.Output}");
+    if (state?.OrchestrationStatus != OrchestrationStatus.Completed || state.Output != JsonValue.Create(text).ToJsonString()) throw new InvalidOperationException($"Baseline run ended {state?.OrchestrationStatus}: {state?.Output}");
 }
 
 static PipelineDefinition Pipeline(int steps)

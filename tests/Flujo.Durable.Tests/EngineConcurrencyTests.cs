@@ -30,4 +30,30 @@ public sealed class EngineConcurrencyTests
         Assert.All(results, r => Assert.Equal(RunStatus.Completed, r.Status));
         Assert.Equal(Enumerable.Range(0, runs).Select(i => $"run {i}"), results.Select(r => r.Output!.GetValue<string>()));
     }
+
+    [Fact]
+    public async Task ManyRunsReplayingAtOnce_EveryAttemptGetsItsWholeRequest_AndEveryRunItsOwnOutput()
+    {
+        // 100 runs in flight, each of four steps with a timeout (an attempt raced with a durable timer) and one retry:
+        // the in-memory engine replays every run's history at each step, and a replayed call sends no input. Every agent
+        // call must still get its step's full request, and every run must end with its own input stamped by each step.
+        const int runs = 100;
+        await using var harness = new EngineHarness();
+        harness.Agent("stamp", new AgentScript((request, _, _) =>
+        {
+            var tag = request.Parameters["tag"]!.GetValue<string>();
+            if (request.StepName == "b" && request.Attempt == 1) throw new InvalidOperationException("first call of step b fails");
+            return Task.FromResult(new AgentResponse(JsonValue.Create(request.Input!.GetValue<string>() + tag)));
+        }));
+        var builder = new PipelineBuilder("replays");
+        foreach (var name in new[] { "a", "b", "c", "d" })
+            builder.Step(name, "stamp", s => s.Parameters(new JsonObject { ["tag"] = name }).MaxRetries(1).Timeout(TimeSpan.FromMinutes(1)));
+        var client = await harness.ClientAsync();
+
+        var results = await Task.WhenAll(Enumerable.Range(0, runs).Select(i => client.RunAsync(builder.Build(), JsonValue.Create($"run {i}:"), timeout: TimeSpan.FromMinutes(2))));
+
+        Assert.All(results, r => Assert.Equal(RunStatus.Completed, r.Status));
+        Assert.Equal(Enumerable.Range(0, runs).Select(i => $"run {i}:abcd"), results.Select(r => r.Output!.GetValue<string>()));
+        Assert.All(results, r => Assert.Equal(2, r.StepHistory.Single(s => s.Name == "b").Attempts));
+    }
 }

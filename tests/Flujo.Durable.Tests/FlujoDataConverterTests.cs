@@ -30,6 +30,27 @@ public sealed class FlujoDataConverterTests
     }
 
     [Fact]
+    public void Deserialize_ManyDistinctRunsOfOnePipeline_EachGetsItsOwnInputAndTheyShareTheDefinition()
+    {
+        var pipeline = new PipelineBuilder("distinct").Step("a", "echo").Build();
+        // More runs than any bounded cache of inputs would hold, each text read twice (an episode and its replay), the
+        // second time from an equal copy of the text (a backend that reads the history from storage).
+        var texts = Enumerable.Range(0, 3000)
+            .Select(i => FlujoDataConverter.Instance.Serialize(new PipelineRunInput { Pipeline = pipeline, Input = JsonValue.Create($"ticket {i}"), RunKey = $"key{i}" })!)
+            .ToList();
+        var first = texts.Select(t => (PipelineRunInput)FlujoDataConverter.Instance.Deserialize(t, typeof(PipelineRunInput))!).ToList();
+        var replayed = texts.Select(t => (PipelineRunInput)FlujoDataConverter.Instance.Deserialize(new string(t.AsSpan()), typeof(PipelineRunInput))!).ToList();
+
+        for (var i = 0; i < texts.Count; i++)
+        {
+            Assert.Equal($"ticket {i}", first[i].Input!.GetValue<string>());
+            Assert.Equal($"ticket {i}", replayed[i].Input!.GetValue<string>());
+            Assert.Equal($"key{i}", replayed[i].RunKey);
+            Assert.Same(first[0].Pipeline, replayed[i].Pipeline);
+        }
+    }
+
+    [Fact]
     public void Serialize_WritesPlainJsonWithFlujoNames()
     {
         var text = FlujoDataConverter.Instance.Serialize(new PipelineRunInput { Pipeline = new PipelineBuilder("p").Step("a", "echo").Build() })!;

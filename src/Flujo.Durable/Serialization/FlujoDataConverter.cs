@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Runtime.CompilerServices;
 using System.Text.Json;
 using Flujo.Definition;
 using Flujo.Durable.Orchestration;
@@ -12,16 +13,21 @@ namespace Flujo.Durable.Serialization;
 /// System.Text.Json with <see cref="FlujoJson.Options"/> (stored payloads are plain JSON), plus a replay shortcut:
 /// every orchestration episode deserializes the run input again, and parsing the pipeline snapshot it carries was the
 /// whole difference between Flujo and a hand-written orchestration in the benchmark (1.27x on 20 steps). Two caches:
-/// the run input by its text (an episode of a run in flight reads the same text again), and the pipeline definition by
-/// its own JSON text, so runs with distinct inputs (real traffic: every run also has its own run key) still share one
-/// parsed definition. The run's own input and context are fresh copies each time.
+/// the parsed run input by the identity of its text (a backend that keeps the history in memory hands every episode of
+/// a run the very same string, so a replay costs one lookup with no hashing, however many runs are in flight), and the
+/// pipeline definition by its own JSON text, so runs with distinct inputs (real traffic: every run also has its own run
+/// key) share one parsed definition. The run's own input and context are fresh copies each time.
 /// </summary>
+/// <remarks>
+/// Until 2026-11-29 the run input was also cached by its whole text, 1,024 entries, emptied when full: with distinct
+/// inputs and more than ~1,000 runs in flight that cache missed almost always, and hashing and clearing it cost more than
+/// parsing (issue 12). A backend that reads the history from storage (Azure Storage) hands each episode a new string; its
+/// extended sessions (on by default) replay rarely, and a replay parses the input again but not the pipeline.
+/// </remarks>
 public sealed class FlujoDataConverter : DataConverter
 {
-    /// <summary>Inputs larger than this are not kept whole (their text is the cache key); their pipeline still is.</summary>
-    private const int MaxCachedInputLength = 64 * 1024;
-
-    private static readonly BoundedCache<PipelineRunInput> RunInputs = new(capacity: 1024);
+    // Keyed by reference: an entry lives exactly as long as the history that holds its text.
+    private static readonly ConditionalWeakTable<string, PipelineRunInput> RunInputs = new();
     private static readonly BoundedCache<PipelineDefinition> Pipelines = new(capacity: 256);
     private readonly JsonDataConverter _json = new(FlujoJson.Options);
 
@@ -34,30 +40,10 @@ public sealed class FlujoDataConverter : DataConverter
         if (targetType != typeof(PipelineRunInput) || data is null)
             return _json.Deserialize(data, targetType);
 
-        var cacheWhole = data.Length <= MaxCachedInputLength;
-        if (!cacheWhole || !RunInputs.TryGet(data, out var cached))
+        if (!RunInputs.TryGetValue(data, out var cached))
         {
-            var shell = JsonSerializer.Deserialize<RunInputShell>(data, FlujoJson.Options) ?? throw new JsonException("The run input is empty.");
-            var pipelineText = shell.Pipeline.ValueKind == JsonValueKind.Object ? shell.Pipeline.GetRawText() : "{}";
-            if (!Pipelines.TryGet(pipelineText, out var pipeline))
-            {
-                pipeline = JsonSerializer.Deserialize<PipelineDefinition>(pipelineText, FlujoJson.Options) ?? new PipelineDefinition();
-                // Materialise every lazily parsed JSON node now, so concurrent runs can read the shared definition safely.
-                _ = JsonSerializer.Serialize(pipeline, FlujoJson.Options);
-                Pipelines.Add(pipelineText, pipeline);
-            }
-            cached = new PipelineRunInput
-            {
-                Pipeline = pipeline,
-                Input = shell.Input,
-                Context = shell.Context,
-                CacheEnabled = shell.CacheEnabled,
-                IsSubPipeline = shell.IsSubPipeline,
-                Budgets = shell.Budgets,
-                ParentInstanceId = shell.ParentInstanceId,
-                RunKey = shell.RunKey,
-            };
-            if (cacheWhole) RunInputs.Add(data, cached);
+            cached = Parse(data);
+            RunInputs.AddOrUpdate(data, cached);
         }
 
         // The definition is never mutated by the engine; the input and context are the run's own.
@@ -71,6 +57,30 @@ public sealed class FlujoDataConverter : DataConverter
             Budgets = cached.Budgets?.Select(b => b.Copy()).ToList(),
             ParentInstanceId = cached.ParentInstanceId,
             RunKey = cached.RunKey,
+        };
+    }
+
+    private static PipelineRunInput Parse(string data)
+    {
+        var shell = JsonSerializer.Deserialize<RunInputShell>(data, FlujoJson.Options) ?? throw new JsonException("The run input is empty.");
+        var pipelineText = shell.Pipeline.ValueKind == JsonValueKind.Object ? shell.Pipeline.GetRawText() : "{}";
+        if (!Pipelines.TryGet(pipelineText, out var pipeline))
+        {
+            pipeline = JsonSerializer.Deserialize<PipelineDefinition>(pipelineText, FlujoJson.Options) ?? new PipelineDefinition();
+            // Materialise every lazily parsed JSON node now, so concurrent runs can read the shared definition safely.
+            _ = JsonSerializer.Serialize(pipeline, FlujoJson.Options);
+            Pipelines.Add(pipelineText, pipeline);
+        }
+        return new PipelineRunInput
+        {
+            Pipeline = pipeline,
+            Input = shell.Input,
+            Context = shell.Context,
+            CacheEnabled = shell.CacheEnabled,
+            IsSubPipeline = shell.IsSubPipeline,
+            Budgets = shell.Budgets,
+            ParentInstanceId = shell.ParentInstanceId,
+            RunKey = shell.RunKey,
         };
     }
 

@@ -41,7 +41,7 @@ public sealed class PipelineStepRunner : IStepRunner
         try
         {
             sub = await environment.AwaitChildAsync(execution.Orchestration.CallSubOrchestratorAsync<PipelineResult>(
-                FlujoTaskNames.PipelineOrchestrator, runInput, new SubOrchestrationOptions { InstanceId = instanceId }), instanceId);
+                FlujoTaskNames.PipelineOrchestrator, ReplayedCallInput.For(execution.Orchestration, runInput), new SubOrchestrationOptions { InstanceId = instanceId }), instanceId);
         }
         catch (TaskFailedException ex)
         {

@@ -29,7 +29,7 @@ public static class ScopeCalls
         try
         {
             output = await environment.AwaitChildAsync(execution.Orchestration.CallSubOrchestratorAsync<ScopeRunOutput>(
-                FlujoTaskNames.ScopeOrchestrator, slice, new SubOrchestrationOptions { InstanceId = instanceId }), instanceId);
+                FlujoTaskNames.ScopeOrchestrator, ReplayedCallInput.For(execution.Orchestration, slice), new SubOrchestrationOptions { InstanceId = instanceId }), instanceId);
         }
         catch (TaskFailedException ex)
         {

@@ -301,7 +301,7 @@ public sealed class StepExecution
     /// </summary>
     public async Task<AttemptOutcome> CallAgentAttemptAsync(StepAttemptRequest request)
     {
-        var activity = Orchestration.CallActivityAsync<AttemptOutcome>(FlujoTaskNames.AgentAttemptActivity, request);
+        var activity = Orchestration.CallActivityAsync<AttemptOutcome>(FlujoTaskNames.AgentAttemptActivity, ReplayedCallInput.For(Orchestration, request));
         try
         {
             if (request.Step.Timeout is not { } timeout)

@@ -1,0 +1,82 @@
+using System.Text.Json.Nodes;
+using DurableTask.Core;
+using Flujo.BuiltIns.Agents;
+using Flujo.Definition;
+using Flujo.Definition.Building;
+using Flujo.Hosting.Engine;
+using Flujo.Registration;
+using Flujo.Results;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Flujo.Bench;
+
+/// <summary>
+/// A fresh Flujo in-memory engine with its default settings that also hosts the hand-written orchestration and the bare
+/// engine's five-activity orchestration, all running five steps that pass their input on (after <c>stepDelay</c>, the
+/// model call stand-in, when given). Every run gets its own input and is checked to return it.
+/// </summary>
+internal sealed class FlujoEngineSide : IAsyncDisposable
+{
+    private static long s_nextInput;
+    private readonly ServiceProvider _services;
+    private readonly FlujoEngine _engine;
+
+    private FlujoEngineSide(ServiceProvider services, FlujoEngine engine, PipelineDefinition pipeline)
+    {
+        _services = services;
+        _engine = engine;
+        Pipeline = pipeline;
+    }
+
+    /// <summary>Five agent steps: the built-in <c>echo</c>, or <see cref="DelayedEchoAgent"/> when there is a delay.</summary>
+    public PipelineDefinition Pipeline { get; }
+
+    /// <param name="maxConcurrentActivities">Null: the engine's default.</param>
+    public static async Task<FlujoEngineSide> StartAsync(TimeSpan stepDelay = default, int? maxConcurrentActivities = null)
+    {
+        var agent = stepDelay > TimeSpan.Zero ? DelayedEchoAgent.RegisteredName : EchoAgent.RegisteredName;
+        var services = new ServiceCollection().AddFlujo().AddFlujoAgent(DelayedEchoAgent.RegisteredName, _ => new DelayedEchoAgent(stepDelay)).BuildServiceProvider();
+        var options = maxConcurrentActivities is { } cap ? new FlujoEngineOptions { MaxConcurrentActivities = cap } : new FlujoEngineOptions();
+        options.Orchestrators.Add((BaselineOrchestrator.Name, () => new BaselineOrchestrator()));
+        options.Orchestrators.Add((BareEngineOrchestrator.Name, () => new BareEngineOrchestrator()));
+        options.Activities.Add((PassOnActivity.Name, _ => new PassOnActivity(stepDelay)));
+        var builder = new PipelineBuilder($"bench-5-{agent}");
+        for (var i = 1; i <= 5; i++) builder.Step($"step{i}", agent);
+        return new FlujoEngineSide(services, await FlujoEngine.StartInMemoryAsync(services, options: options), builder.Build());
+    }
+
+    /// <summary>A text no other run of this process gets (real traffic: no two runs share an input).</summary>
+    public static string DistinctInput() => $"ticket {Interlocked.Increment(ref s_nextInput)}";
+
+    public Task RunFlujoBatch(int count) =>
+        Task.WhenAll(Enumerable.Range(0, count).Select(async _ =>
+        {
+            var input = DistinctInput();
+            var result = await _engine.Client.RunAsync(Pipeline, JsonValue.Create(input));
+            if (result.Status != RunStatus.Completed || result.StepHistory.Count != 5 || result.Output?.GetValue<string>() != input)
+                throw new InvalidOperationException($"Flujo run {result.RunId} ended {result.Status} with {result.Output?.ToJsonString()} for '{input}': {result.Error}");
+        }));
+
+    public Task RunBaselineBatch(int count) =>
+        RunOrchestrations(BaselineOrchestrator.Name, input => new BaselineInput { Steps = Pipeline.Steps.Cast<AgentStepDefinition>().ToList(), Input = JsonValue.Create(input) }, count);
+
+    public Task RunBareBatch(int count) => RunOrchestrations(BareEngineOrchestrator.Name, input => input, count);
+
+    // Starts `count` instances of a plain orchestration at once, each with its own input, and waits for each: all must
+    // complete with their input (a JSON string) as their output.
+    private Task RunOrchestrations(string name, Func<string, object> runInput, int count) =>
+        Task.WhenAll(Enumerable.Range(0, count).Select(async _ =>
+        {
+            var input = DistinctInput();
+            var instance = await _engine.TaskHubClient.CreateOrchestrationInstanceAsync(name, string.Empty, Guid.NewGuid().ToString("N"), runInput(input));
+            var state = await _engine.TaskHubClient.WaitForOrchestrationAsync(instance, TimeSpan.FromMinutes(5));
+            if (state?.OrchestrationStatus != OrchestrationStatus.Completed || state.Output != JsonValue.Create(input).ToJsonString())
+                throw new InvalidOperationException($"{name} run ended {state?.OrchestrationStatus} with {state?.Output} for '{input}'.");
+        }));
+
+    public async ValueTask DisposeAsync()
+    {
+        await _engine.DisposeAsync();
+        await _services.DisposeAsync();
+    }
+}
