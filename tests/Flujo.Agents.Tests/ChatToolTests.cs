@@ -1,5 +1,8 @@
 using System.Text.Json.Nodes;
 using Flujo.Agents.Tests.Support;
+using Flujo.Definition;
+using Flujo.Definition.Loading;
+using Microsoft.Extensions.AI;
 using Flujo.Registration;
 using Flujo.Results;
 
@@ -86,13 +89,14 @@ public sealed class ChatToolTests
         await using var harness = await ChatHarness.StartAsync();
         harness.Services.AddFlujoTool("get_weather", (string city) => city);
 
-        var result = await harness.RunAsync("""
+        // Loaded without a catalog (as a pipeline built in code is): the agent refuses the name when it runs.
+        var result = await harness.RunAsync(PipelineLoader.Load("""
             name: unknown-tool
             steps:
               - name: answer
                 maxRetries: 2
                 agent: { name: chat, params: { tools: [get_wether] } }
-            """, JsonValue.Create("hi"));
+            """), JsonValue.Create("hi"));
 
         Assert.Equal(RunStatus.Failed, result.Status);
         Assert.Equal(1, result.OnlyStep().Attempts);
@@ -100,5 +104,78 @@ public sealed class ChatToolTests
             "Agent execution failed with AgentCallException: chat: parameter 'tools' names 'get_wether', which is not a registered tool; registered tools: get_weather.",
             result.OnlyStep().Feedback);
         Assert.Empty(harness.Server.Requests);
+    }
+
+    [Fact]
+    public async Task UnknownTool_IsALocatedLoadError_WithDidYouMean()
+    {
+        await using var harness = await ChatHarness.StartAsync();
+        harness.Services.AddFlujoTool("get_weather", (string city) => city);
+        harness.Services.AddFlujoTool("get_time", (string zone) => zone);
+
+        var error = Assert.Throws<PipelineDefinitionException>(() => harness.Load("""
+            name: unknown-tool
+            steps:
+              - name: answer
+                agent: chat
+                params:
+                  tools:
+                    - get_time
+                    - get_wether
+              - name: again
+                agent: { name: chat, params: { tools: get_tme } }
+            """));
+
+        Assert.Collection(error.Errors,
+            e =>
+            {
+                Assert.Equal("Unknown tool 'get_wether'. Did you mean 'get_weather'?", e.Message);
+                Assert.Equal(("test.yaml", 8, 11), (e.Location!.File, e.Location.Line, e.Location.Column));
+                Assert.Equal("answer", e.StepPath);
+            },
+            e =>
+            {
+                Assert.Equal("Unknown tool 'get_tme'. Did you mean 'get_time'?", e.Message);
+                Assert.Equal(10, e.Location!.Line);
+                Assert.Equal("again", e.StepPath);
+            });
+    }
+
+    [Fact]
+    public async Task ToolNames_AreCheckedForNamedChatClients_AndNotForOtherAgents()
+    {
+        await using var harness = await ChatHarness.StartAsync();
+        harness.Services.AddFlujoChatClient("writer", _ => new OpenAI.OpenAIClient(
+            new System.ClientModel.ApiKeyCredential("k"), new OpenAI.OpenAIClientOptions { Endpoint = new Uri(harness.Server.BaseUrl) })
+            .GetChatClient("gpt-4o").AsIChatClient());
+        harness.Services.AddFlujoAgent("custom", _ => new Flujo.BuiltIns.Agents.EchoAgent());
+
+        var error = Assert.Throws<PipelineDefinitionException>(() => harness.Load("""
+            name: tools
+            steps:
+              - name: write
+                agent: { name: writer, params: { tools: [search] } }
+              - name: own
+                agent: { name: custom, params: { tools: [anything] } }
+            """));
+
+        var only = Assert.Single(error.Errors);
+        Assert.Equal("Unknown tool 'search': no tools are registered", only.Message);
+        Assert.Equal(4, only.Location!.Line);
+    }
+
+    [Fact]
+    public async Task RegisteredTools_Load()
+    {
+        await using var harness = await ChatHarness.StartAsync();
+        harness.Services.AddFlujoTool("get_weather", (string city) => city);
+
+        var pipeline = harness.Load("""
+            name: tools
+            steps:
+              - { name: answer, agent: chat, params: { tools: [get_weather] } }
+            """);
+
+        Assert.Equal("answer", Assert.Single(pipeline.Steps).Name);
     }
 }

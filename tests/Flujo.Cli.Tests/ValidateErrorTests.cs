@@ -62,6 +62,24 @@ public sealed class ValidateErrorTests : IDisposable
         Assert.Contains("fine.yaml", cli.Stdout);
     }
 
+    [Fact]
+    public async Task Validate_ChatStepWithAnUnregisteredTool_IsALocatedError()
+    {
+        const string text = """
+            name: tools
+            steps:
+              - name: answer
+                agent: { name: chat, params: { model: gpt-4o, tools: [web_search] } }
+            """;
+        var path = _folder.Write("tools.yaml", text);
+
+        var cli = await _folder.FlujoAsync("validate", path);
+
+        // The CLI registers no tools (AddFlujoTool is for applications), so any name is unknown.
+        Assert.True(cli.ExitCode == ExitCodes.InvalidInput, cli.ToString());
+        AssertProblem(cli, path, SourcePosition.Of(text, "web_search"), "Unknown tool 'web_search': no tools are registered");
+    }
+
     /// <summary>One stderr line holds the whole problem: the full path with line and column, then the message (not wrapped).</summary>
     private static void AssertProblem(CliResult cli, string path, string lineAndColumn, string message) =>
         Assert.True(

@@ -29,6 +29,7 @@ public static class ChatServiceCollectionExtensions
         {
             services.AddSingleton(new ChatRegistered());
             services.AddFlujoAgent<ChatAgent>(ChatAgent.RegisteredName);
+            services.AddFlujoNameParameter(ChatAgent.RegisteredName, ChatParameters.Tools, ComponentKind.Tool);
         }
         return services;
     }
@@ -44,6 +45,7 @@ public static class ChatServiceCollectionExtensions
         ArgumentException.ThrowIfNullOrWhiteSpace(name);
         services.AddFlujoPricingDefaults();
         services.AddKeyedSingleton<NamedChatClient>(name, (sp, _) => new NamedChatClient(WithFunctionInvocation(factory(sp), sp)));
+        services.AddFlujoNameParameter(name, ChatParameters.Tools, ComponentKind.Tool);
         return services.AddFlujoAgent(name, sp => new ChatAgent(
             name, sp.GetRequiredKeyedService<NamedChatClient>(name).Client, sp.GetRequiredService<PriceTable>(), sp,
             sp.GetService<ILoggerFactory>()?.CreateLogger<ChatAgent>()));
@@ -77,7 +79,7 @@ public static class ChatServiceCollectionExtensions
     {
         ArgumentNullException.ThrowIfNull(services);
         services.AddSingleton(new FlujoTool(name, function));
-        return services;
+        return services.AddFlujoComponentName(ComponentKind.Tool, name);
     }
 
     /// <summary>Registers the tool <paramref name="name"/> built from DI on first use.</summary>
@@ -87,7 +89,7 @@ public static class ChatServiceCollectionExtensions
         ArgumentNullException.ThrowIfNull(factory);
         ArgumentException.ThrowIfNullOrWhiteSpace(name);
         services.AddSingleton(sp => new FlujoTool(name, factory(sp)));
-        return services;
+        return services.AddFlujoComponentName(ComponentKind.Tool, name);
     }
 
     /// <summary>

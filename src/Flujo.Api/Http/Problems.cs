@@ -51,13 +51,17 @@ public static class Problems
     /// <summary>404 for a path no route matches.</summary>
     public static ApiResponse RouteNotFound(string method, string path) =>
         Create(404, "route-not-found", "No such route.",
-            $"Nothing answers {Echo(method)} {Echo(path)}. The routes are POST /api/pipelines/{{name}}/runs, GET /api/runs/{{id}}, POST /api/runs/{{id}}/cancel, POST /api/runs/{{id}}/resume and GET /api/pipelines.",
+            $"Nothing answers {Echo(method)} {Echo(path)}. The routes are {ApiRoutes.Describe()}.",
             Echo(path));
 
-    /// <summary>405 for a route asked with a method it does not answer.</summary>
-    public static ApiResponse MethodNotAllowed(string method, string path, string? allow) =>
-        Create(405, "method-not-allowed", "The route does not answer this method.",
+    /// <summary>405 for a route asked with a method it does not answer; with <c>Allow</c> when <paramref name="allow"/> is known.</summary>
+    public static ApiResponse MethodNotAllowed(string method, string path, string? allow)
+    {
+        var response = Create(405, "method-not-allowed", "The route does not answer this method.",
             allow is null ? $"{Echo(path)} does not answer {Echo(method)}." : $"{Echo(path)} answers {allow}, not {Echo(method)}.", Echo(path));
+        if (allow is not null) response.Headers["Allow"] = allow;
+        return response;
+    }
 
     /// <summary>A 4xx the server found before any route ran (a malformed request); <paramref name="status"/> is kept.</summary>
     public static ApiResponse BadRequest(int status, string detail, string? instance = null) =>

@@ -10,4 +10,7 @@ public enum ComponentKind
 
     /// <summary>A C# condition or mapper function, used by conditional and loop steps instead of an expression.</summary>
     Function,
+
+    /// <summary>A C# function a chat step offers the model (<c>tools: [name]</c> in its params; registered with <c>AddFlujoTool</c>).</summary>
+    Tool,
 }

@@ -81,12 +81,32 @@ public static class FlujoComponentServiceCollectionExtensions
         return services.AddRegistration(kind, name);
     }
 
-    private static IServiceCollection AddRegistration(this IServiceCollection services, ComponentKind kind, string name)
+    /// <summary>
+    /// Records that a component of <paramref name="kind"/> is registered as <paramref name="name"/>, for validation (an outer
+    /// layer that registers a kind of its own, such as a chat tool, calls this; the <c>AddFlujo…</c> methods here do it themselves).
+    /// </summary>
+    public static IServiceCollection AddFlujoComponentName(this IServiceCollection services, ComponentKind kind, string name)
     {
+        ArgumentNullException.ThrowIfNull(services);
+        ValidateName(name);
         services.AddSingleton(new ComponentRegistration(kind, name));
         services.TryAddSingleton<IComponentCatalog, ComponentCatalog>();
         return services;
     }
+
+    /// <summary>Records that the agent <paramref name="agent"/>'s parameter <paramref name="parameter"/> names components of <paramref name="kind"/>.</summary>
+    public static IServiceCollection AddFlujoNameParameter(this IServiceCollection services, string agent, string parameter, ComponentKind kind)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        ValidateName(agent);
+        ValidateName(parameter);
+        services.AddSingleton(new ComponentNameParameter(agent, parameter, kind));
+        services.TryAddSingleton<IComponentCatalog, ComponentCatalog>();
+        return services;
+    }
+
+    private static IServiceCollection AddRegistration(this IServiceCollection services, ComponentKind kind, string name) =>
+        services.AddFlujoComponentName(kind, name);
 
     private static void ValidateName(string name)
     {

@@ -60,6 +60,17 @@ public class LoaderHardeningTests
 
     // ---------------------------------------------------------------- size
 
+    [Theory]
+    [InlineData("name: p\nsteps:\n  - &a {name: s, agent: echo}\n  - *a\n  - *a\n", null)]
+    [InlineData("name: p\nsteps:\n  - name: l\n    kind: loop\n    exitCondition: 'true'\n    body:\n      - &a {name: s, agent: echo}\n      - *a\n", "l/body")]
+    public void A_step_repeated_through_an_alias_is_one_duplicate_name_error(string text, string? scope)
+    {
+        var error = Assert.Single(Errors(text));
+
+        Assert.Equal(PipelineValidator.DuplicateStepName("s", scope, error.Location!.Line), error.Message);
+        Assert.Equal(scope is null ? "s" : $"{scope}/s", error.StepPath);
+    }
+
     [Fact]
     public void Aliases_that_expand_exponentially_are_refused_at_a_place()
     {
@@ -74,7 +85,7 @@ public class LoaderHardeningTests
 
         // Generous (busy CI machines): unbounded, it would read a billion steps.
         Assert.True(watch.Elapsed < TimeSpan.FromSeconds(30), watch.Elapsed.ToString());
-        Assert.Contains(errors, e => e.Message.StartsWith("More than 100,000 steps", StringComparison.Ordinal));
+        Assert.Contains(errors, e => e.Message.StartsWith($"More than {PipelineReader.MaxSteps:N0} steps", StringComparison.Ordinal));
     }
 
     [Fact]

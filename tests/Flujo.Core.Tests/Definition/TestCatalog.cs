@@ -18,5 +18,8 @@ internal static class TestCatalog
         new ComponentRegistration(ComponentKind.Plugin, "max_length"),
         new ComponentRegistration(ComponentKind.Validator, "json_schema"),
         new ComponentRegistration(ComponentKind.Validator, "not_empty"),
-    ]);
+        new ComponentRegistration(ComponentKind.Tool, "lookup"),
+    ],
+    // echo stands in for a chat agent here: its 'tools' parameter names tools.
+    [new ComponentNameParameter("echo", "tools", ComponentKind.Tool)]);
 }

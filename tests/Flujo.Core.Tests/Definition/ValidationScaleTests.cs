@@ -34,8 +34,14 @@ public class ValidationScaleTests
         var (errors, elapsed, allocated) = Measure(text.ToString());
 
         AssertBounded(elapsed, allocated);
-        Assert.Equal(3000, errors.Count);
-        Assert.All(errors, e => Assert.StartsWith("Fallback step 'missing_step_", e.Message));
+        // The first 1,000 by line, then one error that counts the rest and points at the first of them.
+        Assert.Equal(PipelineLoader.MaxReportedErrors + 1, errors.Count);
+        Assert.All(errors.Take(PipelineLoader.MaxReportedErrors), e => Assert.StartsWith("Fallback step 'missing_step_", e.Message));
+        Assert.Equal("Fallback step 'missing_step_999' not found", errors[999].Message[..42]);
+        var rest = errors[^1];
+        Assert.StartsWith("… and 2,000 more errors from here on", rest.Message);
+        Assert.Equal("step_number_1000", rest.StepPath);
+        Assert.Equal(3 * 1000 + 5, rest.Location!.Line);
     }
 
     [Fact]

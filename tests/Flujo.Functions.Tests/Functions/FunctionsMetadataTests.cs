@@ -42,7 +42,7 @@ public sealed class FunctionsMetadataTests
     {
         var names = Metadata.Value.Select(f => f!["name"]!.GetValue<string>()).Order(StringComparer.Ordinal);
 
-        Assert.Equal(["CancelRun", "FlujoAgentAttempt", "FlujoCacheLookup", "FlujoCacheStore", "FlujoConditionFunction", "FlujoPipeline", "FlujoScope", "GetRun", "ListPipelines", "ResumeRun", "StartRun", "StartRunFromQueue"], names);
+        Assert.Equal(["CancelRun", "FlujoAgentAttempt", "FlujoCacheLookup", "FlujoCacheStore", "FlujoConditionFunction", "FlujoPipeline", "FlujoScope", "GetRun", "ListPipelines", "ResumeRun", "StartRun", "StartRunFromQueue", "UnmatchedRoute"], names);
     }
 
     [Fact]
@@ -70,6 +70,16 @@ public sealed class FunctionsMetadataTests
         Assert.Equal("Function", trigger["authLevel"]!.GetValue<string>());
         Assert.Contains(Function(function)["bindings"]!.AsArray(), b => b!["type"]!.GetValue<string>() == "durableClient");
     }
+
+    /// <summary>Every HTTP-triggered function: its name, route, methods (lower case) and authorization level.</summary>
+    public static IReadOnlyList<(string Function, string Route, IReadOnlyList<string> Methods, string AuthLevel)> HttpRoutes() =>
+        Metadata.Value.Select(f => f!["name"]!.GetValue<string>())
+            .Select(name => (Name: name, Trigger: Trigger(name)))
+            .Where(f => f.Trigger["type"]!.GetValue<string>() == "httpTrigger")
+            .Select(f => (f.Name, f.Trigger["route"]!.GetValue<string>(),
+                (IReadOnlyList<string>)f.Trigger["methods"]!.AsArray().Select(m => m!.GetValue<string>().ToLowerInvariant()).ToList(),
+                f.Trigger["authLevel"]!.GetValue<string>()))
+            .ToList();
 
     [Fact]
     public void QueueFunction_ListensOnFlujoRuns()

@@ -15,8 +15,8 @@ namespace Flujo.Functions.Tests.Functions;
 /// <summary>
 /// The HTTP abuse suite against the Functions app's function classes (the inputs are shared with the suite of <c>flujo serve</c>
 /// through <see cref="HttpAbuse"/>): no input gets a 5xx, every error is problem+json, and nothing is scheduled, cancelled or
-/// raised by a request that is refused. Routing (unknown routes, wrong methods) belongs to the Functions host and is not
-/// reachable from here; docs/azure-functions.md says what it answers.
+/// raised by a request that is refused. Unknown routes and wrong methods reach the catch-all function
+/// (<see cref="UnmatchedRouteTests"/>); docs/azure-functions.md says what the host still answers itself.
 /// </summary>
 public sealed class HttpAbuseTests
 {

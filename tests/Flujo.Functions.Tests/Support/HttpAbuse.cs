@@ -126,6 +126,27 @@ public static class HttpAbuse
 
     public static TheoryData<string> BadRouteIdNames() => new(BadRouteIds.Keys);
 
+    /// <summary>Requests below <c>/api/</c> that no route answers: 404 problem+json listing the routes.</summary>
+    public static TheoryData<string, string> UnknownApiRoutes() => new()
+    {
+        { "GET", "/api" },
+        { "GET", "/api/nope" },
+        { "POST", "/api/runs" },
+        { "GET", "/api/runs/a/b/c" },
+        { "GET", "/api/pipelines/plain" },
+        { "DELETE", "/api/pipelines/plain/runs/extra" },
+    };
+
+    /// <summary>Routes asked with a method they do not answer: 405 problem+json with <c>Allow</c>.</summary>
+    public static TheoryData<string, string, string> WrongMethods() => new()
+    {
+        { "DELETE", "/api/runs/x", "GET" },
+        { "PUT", "/api/pipelines", "GET" },
+        { "GET", "/api/pipelines/plain/runs", "POST" },
+        { "GET", "/api/runs/x/cancel", "POST" },
+        { "PATCH", "/api/runs/x/resume", "POST" },
+    };
+
     /// <summary>Cancel reasons (the <c>reason</c> query value) that are refused with 400 before anything is cancelled.</summary>
     public static readonly IReadOnlyDictionary<string, string> BadReasons = new Dictionary<string, string>
     {

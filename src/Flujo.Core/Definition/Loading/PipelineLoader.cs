@@ -13,11 +13,17 @@ public static class PipelineLoader
     /// <summary>The longest pipeline text (in characters) or file (in bytes) that is read: 10 MiB.</summary>
     public const int MaxTextLength = 10 * 1024 * 1024;
 
+    /// <summary>
+    /// The most errors reported for one text: the first this many by line, then one more that says how many were left
+    /// out and where the first of them is (nobody reads 30,000 errors, and building them all costs time and memory).
+    /// </summary>
+    public const int MaxReportedErrors = 1000;
+
     /// <summary>Loads a pipeline from YAML or JSON text.</summary>
     /// <param name="text">The definition.</param>
     /// <param name="fileName">Named in error locations and kept as <see cref="PipelineDefinition.SourceFile"/>.</param>
-    /// <param name="catalog">When given, unknown agents, processors, plugins and validators are errors.</param>
-    /// <exception cref="PipelineDefinitionException">The definition has problems; its <c>Errors</c> lists every one, sorted by line.</exception>
+    /// <param name="catalog">When given, unknown agents, processors, plugins, validators, functions and tools (in the parameters that name them) are errors.</param>
+    /// <exception cref="PipelineDefinitionException">The definition has problems; its <c>Errors</c> lists them sorted by line (at most <see cref="MaxReportedErrors"/>, then one counting the rest).</exception>
     public static PipelineDefinition Load(string text, string? fileName = null, IComponentCatalog? catalog = null)
     {
         if (TryLoad(text, fileName, catalog, out var pipeline, out var errors)) return pipeline!;
@@ -62,7 +68,7 @@ public static class PipelineLoader
     }
 
     /// <summary>Like <see cref="Load"/>, without throwing for definition problems.</summary>
-    /// <returns>True with the pipeline and no errors; false with a null pipeline and every error, sorted by line.</returns>
+    /// <returns>True with the pipeline and no errors; false with a null pipeline and the errors, sorted by line (at most <see cref="MaxReportedErrors"/> and one counting the rest).</returns>
     public static bool TryLoad(string text, string? fileName, IComponentCatalog? catalog, out PipelineDefinition? pipeline, out IReadOnlyList<DefinitionError> errors)
     {
         ArgumentNullException.ThrowIfNull(text);
@@ -83,7 +89,7 @@ public static class PipelineLoader
                 var model = PipelineReader.Read(root, fileName, found, map);
                 if (model is not null)
                 {
-                    found.AddRange(PipelineValidator.Validate(model, catalog, map));
+                    found.AddRange(PipelineValidator.Check(model, catalog, map));
                     pipeline = model;
                 }
             }
@@ -97,9 +103,21 @@ public static class PipelineLoader
                 found.LastOrDefault(e => e.Location is not null)?.Location ?? new SourceLocation(fileName, 1, 1)));
         }
 
-        errors = PipelineValidator.Sort(found.Distinct());
+        errors = Capped(PipelineValidator.Sort(found.Distinct()));
         if (errors.Count == 0) return true;
         pipeline = null;
         return false;
+    }
+
+    private static List<DefinitionError> Capped(List<DefinitionError> sorted)
+    {
+        if (sorted.Count <= MaxReportedErrors) return sorted;
+        var firstLeftOut = sorted[MaxReportedErrors];
+        var more = sorted.Count - MaxReportedErrors;
+        var capped = sorted.GetRange(0, MaxReportedErrors);
+        capped.Add(new DefinitionError(
+            $"… and {more:N0} more error{(more == 1 ? "" : "s")} from here on (only the first {MaxReportedErrors:N0} are listed; fix these and validate again)",
+            firstLeftOut.Location, firstLeftOut.StepPath));
+        return capped;
     }
 }

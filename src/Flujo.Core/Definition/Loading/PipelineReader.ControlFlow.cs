@@ -272,17 +272,24 @@ internal sealed partial class PipelineReader
     /// <summary>One of a fixed set of words, with a "did you mean" when the text is close to one.</summary>
     private T? Choice<T>(YNode node, string field, string? path, (string Text, T Value)[] choices) where T : struct
     {
-        var allowed = string.Join(", ", choices.Select(c => c.Text));
         if (node is YScalar { Broken: false } scalar && !YamlValues.IsNull(scalar))
         {
             foreach (var (text, value) in choices)
                 if (string.Equals(text, scalar.Value, StringComparison.Ordinal)) return value;
-            var near = Validation.NameSuggestions.Closest(scalar.Value, choices.Select(c => c.Text), _suggestions);
+        }
+        // One text list per set of choices (the same instance each time, so suggestions for it are remembered).
+        var texts = ChoiceTexts.GetValue(choices, static c => ((System.Collections.IEnumerable)c).Cast<System.Runtime.CompilerServices.ITuple>().Select(t => (string)t[0]!).ToArray());
+        var allowed = string.Join(", ", texts);
+        if (node is YScalar { Broken: false } written && !YamlValues.IsNull(written))
+        {
+            var near = Validation.NameSuggestions.Closest(written.Value, texts, _suggestions);
             var hint = near is null ? string.Empty : $" Did you mean '{near}'?";
-            Error(node, $"{field}: expected one of {allowed}, got '{scalar.Value}'.{hint}", path);
+            Error(node, $"{field}: expected one of {allowed}, got '{written.Value}'.{hint}", path);
             return null;
         }
         Error(node, $"{field}: expected one of {allowed}, got {YamlValues.Describe(node)}", path);
         return null;
     }
+
+    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<object, string[]> ChoiceTexts = new();
 }

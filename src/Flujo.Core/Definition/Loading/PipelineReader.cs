@@ -34,9 +34,10 @@ internal sealed partial class PipelineReader
 
     /// <summary>
     /// The most steps a file may declare, counting every use of an aliased step list (<c>body: *steps</c>) again: aliases of
-    /// aliases would otherwise make a small file stand for billions of steps.
+    /// aliases would otherwise make a small file stand for billions of steps. 50,000 is more than a 1 MB file can declare
+    /// without aliases (about 47,000 one-line steps), and keeps reading and checking a 1 MB file of aliased bodies under a second.
     /// </summary>
-    public const int MaxSteps = 100_000;
+    public const int MaxSteps = 50_000;
 
     private int _stepsRead;
 
@@ -56,7 +57,7 @@ internal sealed partial class PipelineReader
     public static PipelineDefinition? Read(YNode root, string? file, List<DefinitionError> errors, DefinitionSourceMap map) =>
         new PipelineReader(file, errors, map).ReadPipeline(root);
 
-    private SourceLocation Loc(YNode node) => new(_file, node.Line, node.Column);
+    private SourceLocation Loc(YNode node) => node.Location(_file);
 
     private void Error(YNode node, string message, string? stepPath = null)
     {
@@ -202,12 +203,37 @@ internal sealed partial class PipelineReader
             Error(node, $"{field}: expected a list of steps, got {YamlValues.Describe(node)}", path);
             return steps;
         }
+        // Step mappings read in this list by node: an alias that repeats one (`- *a` many times) names the same step
+        // again, which is a duplicate name in this list; it is counted and reported, not built again.
+        Dictionary<YNode, StepDefinition>? read = list.Items.Count > 1 ? new(ReferenceEqualityComparer.Instance) : null;
         for (var i = 0; i < list.Items.Count; i++)
         {
+            var item = list.Items[i];
             var unnamed = scope is null ? $"{field}[{i}]" : $"{scope}[{i}]";
-            if (ReadStep(list.Items[i], unnamed, scope) is { } step) steps.Add(step);
+            if (read is not null && read.TryGetValue(item, out var first))
+            {
+                if (CountStep(item, unnamed))
+                {
+                    var firstAt = Map.Location(first, "name") ?? first.Location;
+                    _errors.Add(new DefinitionError(PipelineValidator.DuplicateStepName(first.Name, scope, firstAt?.Line), firstAt,
+                        scope is null ? first.Name : $"{scope}/{first.Name}"));
+                }
+                continue;
+            }
+            if (ReadStep(item, unnamed, scope) is not { } step) continue;
+            steps.Add(step);
+            if (!string.IsNullOrEmpty(step.Name)) read?.TryAdd(item, step);
         }
         return steps;
+    }
+
+    /// <summary>Counts one more step; false (reported once, at the first step too many) beyond <see cref="MaxSteps"/>.</summary>
+    private bool CountStep(YNode node, string unnamedPath)
+    {
+        if (++_stepsRead <= MaxSteps) return true;
+        if (_stepsRead == MaxSteps + 1)
+            Error(node, $"More than {MaxSteps:N0} steps (counting each use of an aliased step list); refusing to read more", unnamedPath);
+        return false;
     }
 
     /// <summary>
@@ -216,12 +242,7 @@ internal sealed partial class PipelineReader
     /// </summary>
     private StepDefinition? ReadStep(YNode node, string unnamedPath, string? scope = null)
     {
-        if (++_stepsRead > MaxSteps)
-        {
-            if (_stepsRead == MaxSteps + 1)
-                Error(node, $"More than {MaxSteps:N0} steps (counting each use of an aliased step list); refusing to read more", unnamedPath);
-            return null;
-        }
+        if (!CountStep(node, unnamedPath)) return null;
         if (node is not YMap map)
         {
             var hint = node is YScalar { Broken: false } s && !YamlValues.IsNull(s) ? $" (write '- name: {s.Value}' and the step's fields)" : string.Empty;
@@ -310,6 +331,10 @@ internal sealed partial class PipelineReader
             else if (Parameters(stepParams, "params", path) is { } parameters)
                 step.Agent.Parameters = parameters;
         }
+        // Where each parameter was written: some name components (a chat step's tools), which the validator checks.
+        if ((agentParams ?? fields.Value("params")) is YMap parameterMap)
+            foreach (var (key, value) in parameterMap.Entries)
+                if (key is YScalar { Broken: false } parameter) RecordParameterLocations(step, parameter.Value, value);
 
         ReadCommon(step, fields, path);
         if (fields.Value("cache") is { } cache && !YamlValues.IsNull(cache)) ReadCache(step, cache, path);
@@ -358,6 +383,17 @@ internal sealed partial class PipelineReader
     }
 
     /// <summary>Fields every step kind has: input, fallback, updatesContext, limits.</summary>
+    /// <summary>The most items of one list parameter located one by one (beyond, errors point at the list).</summary>
+    private const int LocatedParameterItems = 100;
+
+    private void RecordParameterLocations(StepDefinition step, string parameter, YNode value)
+    {
+        Map.SetLocation(step, $"params.{parameter}", Loc(value));
+        if (value is not YList list) return;
+        for (var i = 0; i < Math.Min(list.Items.Count, LocatedParameterItems); i++)
+            Map.SetLocation(step, $"params.{parameter}[{i}]", Loc(list.Items[i]));
+    }
+
     private void ReadCommon(StepDefinition step, Fields fields, string path)
     {
         if (fields.Value("input") is { } input && !YamlValues.IsNull(input))
@@ -618,11 +654,13 @@ internal sealed partial class PipelineReader
     /// <summary>The entries of one mapping, by key; reports unknown and non-text keys once, with a "did you mean".</summary>
     private sealed class Fields
     {
-        private readonly Dictionary<string, KeyValuePair<YNode, YNode>> _entries = new(StringComparer.Ordinal);
+        /// <summary>The allowed entries, at most one per allowed key (a few dozen): scanned, not hashed.</summary>
+        private readonly List<KeyValuePair<YNode, YNode>> _entries;
 
         public Fields(PipelineReader reader, YMap map, string what, string[] allowed, string? path,
             IReadOnlyDictionary<string, string>? refused = null)
         {
+            _entries = new List<KeyValuePair<YNode, YNode>>(Math.Min(map.Entries.Count, allowed.Length));
             foreach (var entry in map.Entries)
             {
                 if (entry.Key is not YScalar key || YamlValues.IsNull(key))
@@ -642,17 +680,31 @@ internal sealed partial class PipelineReader
                     reader.Error(key, $"Unknown key '{key.Value}' in {what}.{hint} Allowed keys: {string.Join(", ", allowed)}", path);
                     continue;
                 }
-                _entries[key.Value] = entry;
+                _entries.Add(entry);
             }
+        }
+
+        private bool TryGet(string key, out KeyValuePair<YNode, YNode> found)
+        {
+            foreach (var entry in _entries)
+            {
+                if (string.Equals(((YScalar)entry.Key).Value, key, StringComparison.Ordinal))
+                {
+                    found = entry;
+                    return true;
+                }
+            }
+            found = default;
+            return false;
         }
 
         /// <summary>The value under <paramref name="key"/>; null when absent or written as null (<c>~</c>, <c>null</c>, nothing).</summary>
         public YNode? Value(string key) =>
-            _entries.TryGetValue(key, out var entry) && !IsWrittenNull(entry.Value) ? entry.Value : null;
+            TryGet(key, out var entry) && !IsWrittenNull(entry.Value) ? entry.Value : null;
 
-        public YNode? Key(string key) => _entries.TryGetValue(key, out var entry) ? entry.Key : null;
+        public YNode? Key(string key) => TryGet(key, out var entry) ? entry.Key : null;
 
         /// <summary>The value under <paramref name="key"/> even when written as null; null only when the key is absent.</summary>
-        public YNode? Raw(string key) => _entries.TryGetValue(key, out var entry) ? entry.Value : null;
+        public YNode? Raw(string key) => TryGet(key, out var entry) ? entry.Value : null;
     }
 }

@@ -4,21 +4,30 @@ using YamlDotNet.Core.Events;
 
 namespace Flujo.Definition.Loading;
 
-/// <summary>A YAML node with the place it starts at. Aliases resolve to the anchored node itself.</summary>
-internal abstract class YNode(Mark start)
+/// <summary>
+/// A YAML node with the place it starts at (1-based line and column, kept as ints: a 1 MB file has up to a million nodes).
+/// Aliases resolve to the anchored node itself.
+/// </summary>
+internal abstract class YNode(int line, int column)
 {
-    public Mark Start { get; } = start;
+    private SourceLocation? _location;
 
-    public int Line => (int)Math.Min(Start.Line, int.MaxValue);
+    public int Line { get; } = line;
 
-    public int Column => (int)Math.Min(Start.Column, int.MaxValue);
+    public int Column { get; } = column;
 
     /// <summary>Stands in for a node that could not be read (already reported): readers stay silent about it.</summary>
     public bool Broken { get; init; }
+
+    /// <summary>Its location in <paramref name="file"/>, made once (an aliased node is located once per use otherwise).</summary>
+    public SourceLocation Location(string? file) =>
+        _location is { } known && known.File == file ? known : _location = new SourceLocation(file, Line, Column);
 }
 
-internal sealed class YScalar(Mark start, string value, ScalarStyle style, string? tag) : YNode(start)
+internal sealed class YScalar(int line, int column, string value, ScalarStyle style, string? tag) : YNode(line, column)
 {
+    private ScalarType? _type;
+
     public string Value { get; } = value;
 
     public ScalarStyle Style { get; } = style;
@@ -28,14 +37,17 @@ internal sealed class YScalar(Mark start, string value, ScalarStyle style, strin
 
     /// <summary>A plain scalar without a tag: its type follows the YAML 1.2 core schema.</summary>
     public bool IsPlain => Style is ScalarStyle.Plain or ScalarStyle.Any && Tag is null;
+
+    /// <summary>Its type under the YAML 1.2 core schema, resolved once (readers ask several times per value).</summary>
+    public ScalarType Type => _type ??= YamlValues.Resolve(this);
 }
 
-internal sealed class YMap(Mark start) : YNode(start)
+internal sealed class YMap(int line, int column) : YNode(line, column)
 {
     public List<KeyValuePair<YNode, YNode>> Entries { get; } = [];
 }
 
-internal sealed class YList(Mark start) : YNode(start)
+internal sealed class YList(int line, int column) : YNode(line, column)
 {
     public List<YNode> Items { get; } = [];
 }
@@ -64,7 +76,7 @@ internal sealed class YamlTreeReader
     /// <summary>The root node of the single document in <paramref name="text"/>; null (with errors added) when there is none or it does not parse.</summary>
     public static YNode? Read(string text, string? file, List<DefinitionError> errors) => new YamlTreeReader(file, errors).ReadStream(text);
 
-    private SourceLocation Loc(Mark mark) => new(_file, (int)Math.Min(mark.Line, int.MaxValue), (int)Math.Min(mark.Column, int.MaxValue));
+    private SourceLocation Loc(Mark mark) => new(_file, LineOf(mark), ColumnOf(mark));
 
     private YNode? ReadStream(string text)
     {
@@ -124,16 +136,16 @@ internal sealed class YamlTreeReader
                 parser.MoveNext();
                 if (_anchors.TryGetValue(alias.Value.Value, out var anchored)) return anchored;
                 _errors.Add(new DefinitionError($"Unknown alias '*{alias.Value.Value}': no anchor '&{alias.Value.Value}' is defined before it", Loc(alias.Start)));
-                return new YScalar(alias.Start, string.Empty, ScalarStyle.Plain, null) { Broken = true };
+                return new YScalar(LineOf(alias.Start), ColumnOf(alias.Start), string.Empty, ScalarStyle.Plain, null) { Broken = true };
 
             case Scalar scalar:
                 parser.MoveNext();
-                return Anchor(scalar, new YScalar(scalar.Start, scalar.Value, scalar.Style, TagOf(scalar)));
+                return Anchor(scalar, new YScalar(LineOf(scalar.Start), ColumnOf(scalar.Start), scalar.Value, scalar.Style, TagOf(scalar)));
 
             case SequenceStart sequenceStart:
             {
                 parser.MoveNext();
-                var list = new YList(sequenceStart.Start);
+                var list = new YList(LineOf(sequenceStart.Start), ColumnOf(sequenceStart.Start));
                 while (!parser.TryConsume<SequenceEnd>(out _)) list.Items.Add(ReadNode(parser, depth + 1));
                 return Anchor(sequenceStart, list);
             }
@@ -141,20 +153,27 @@ internal sealed class YamlTreeReader
             case MappingStart mappingStart:
             {
                 parser.MoveNext();
-                var map = new YMap(mappingStart.Start);
-                var seen = new Dictionary<string, YNode>(StringComparer.Ordinal);
+                var map = new YMap(LineOf(mappingStart.Start), ColumnOf(mappingStart.Start));
+                // Duplicate keys: small mappings (nearly all) are scanned, larger ones get a set of their keys.
+                Dictionary<string, YNode>? seen = null;
                 while (!parser.TryConsume<MappingEnd>(out _))
                 {
                     var key = ReadNode(parser, depth + 1);
                     var value = ReadNode(parser, depth + 1);
                     if (key is YScalar { Broken: false } text)
                     {
-                        if (seen.TryGetValue(text.Value, out var first))
+                        if (FirstKey(map, seen, text.Value) is { } first)
                         {
-                            _errors.Add(new DefinitionError($"Duplicate key '{text.Value}' (first at line {first.Line})", Loc(key.Start)));
+                            _errors.Add(new DefinitionError($"Duplicate key '{text.Value}' (first at line {first.Line})", key.Location(_file)));
                             continue;
                         }
-                        seen[text.Value] = key;
+                        if (seen is null && map.Entries.Count >= SmallMapEntries)
+                        {
+                            seen = new Dictionary<string, YNode>(StringComparer.Ordinal);
+                            foreach (var entry in map.Entries)
+                                if (entry.Key is YScalar { Broken: false } earlier) seen.TryAdd(earlier.Value, earlier);
+                        }
+                        seen?.Add(text.Value, key);
                     }
                     map.Entries.Add(new KeyValuePair<YNode, YNode>(key, value));
                 }
@@ -165,6 +184,21 @@ internal sealed class YamlTreeReader
                 throw new YamlException(current.Start, current.End, $"Unexpected {current.GetType().Name}.");
         }
     }
+
+    private const int SmallMapEntries = 8;
+
+    /// <summary>The first key node written as <paramref name="key"/> in <paramref name="map"/> so far, or null.</summary>
+    private static YNode? FirstKey(YMap map, Dictionary<string, YNode>? seen, string key)
+    {
+        if (seen is not null) return seen.GetValueOrDefault(key);
+        foreach (var entry in map.Entries)
+            if (entry.Key is YScalar { Broken: false } earlier && string.Equals(earlier.Value, key, StringComparison.Ordinal)) return earlier;
+        return null;
+    }
+
+    private static int LineOf(Mark mark) => (int)Math.Min(mark.Line, int.MaxValue);
+
+    private static int ColumnOf(Mark mark) => (int)Math.Min(mark.Column, int.MaxValue);
 
     /// <summary>Registers the node under its anchor once complete, so an alias inside its own anchor is unknown (no cycles).</summary>
     private YNode Anchor(NodeEvent nodeEvent, YNode node)

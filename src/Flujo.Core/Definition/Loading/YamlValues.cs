@@ -36,7 +36,10 @@ internal static partial class YamlValues
     /// The scalar's type: a plain untagged scalar by its text (null/~/empty, true/false, integers, floats); quoted and block
     /// scalars are text; <c>!!str</c>, <c>!!int</c>, … force a type (checked by <see cref="Convert"/>).
     /// </summary>
-    public static ScalarType TypeOf(YScalar scalar)
+    public static ScalarType TypeOf(YScalar scalar) => scalar.Type;
+
+    /// <summary>What <see cref="TypeOf"/> returns, worked out (<see cref="YScalar.Type"/> keeps it).</summary>
+    internal static ScalarType Resolve(YScalar scalar)
     {
         if (scalar.Tag is { } tag)
         {
@@ -58,7 +61,7 @@ internal static partial class YamlValues
         return ScalarType.String;
     }
 
-    public static bool IsNull(YNode node) => node is YScalar scalar && TypeOf(scalar) == ScalarType.Null;
+    public static bool IsNull(YNode node) => node is YScalar scalar && scalar.Type == ScalarType.Null;
 
     /// <summary>How a value is described in "expected …, got …" messages.</summary>
     public static string Describe(YNode node) => node switch

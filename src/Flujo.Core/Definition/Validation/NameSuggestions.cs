@@ -10,10 +10,17 @@ internal static class NameSuggestions
     /// <summary>Names longer than this get no edit-distance or containment suggestion (only an equal-letters one).</summary>
     public const int MaxComparedLength = 64;
 
-    /// <summary>The edit-distance work (cells of the distance table) one load or validation may spend on suggestions.</summary>
+    /// <summary>
+    /// The suggestion work of one load or validation: a cap on the edit-distance work (cells of the distance table), each
+    /// list of candidates normalized once, and each answer remembered (a file with 16,000 unknown keys asks the same
+    /// question 16,000 times).
+    /// </summary>
     public sealed class Budget
     {
         public const long DefaultCells = 20_000_000;
+
+        private readonly Dictionary<object, (string Name, string Normalized)[]> _normalized = new(ReferenceEqualityComparer.Instance);
+        private readonly Dictionary<(object Candidates, string Name, string? Exclude), string?> _answers = new(AnswerKeyComparer.Instance);
 
         public Budget(long cells = DefaultCells) => Cells = cells;
 
@@ -25,6 +32,31 @@ internal static class NameSuggestions
             Cells -= cells;
             return true;
         }
+
+        internal (string Name, string Normalized)[] Normalized(IEnumerable<string> candidates)
+        {
+            if (!_normalized.TryGetValue(candidates, out var normalized))
+                _normalized.Add(candidates, normalized = candidates.Select(c => (c, Normalize(c))).ToArray());
+            return normalized;
+        }
+
+        internal bool TryRecall(IEnumerable<string> candidates, string name, string? exclude, out string? answer) =>
+            _answers.TryGetValue((candidates, name, exclude), out answer);
+
+        internal void Remember(IEnumerable<string> candidates, string name, string? exclude, string? answer) =>
+            _answers[(candidates, name, exclude)] = answer;
+
+        private sealed class AnswerKeyComparer : IEqualityComparer<(object Candidates, string Name, string? Exclude)>
+        {
+            public static readonly AnswerKeyComparer Instance = new();
+
+            public bool Equals((object Candidates, string Name, string? Exclude) x, (object Candidates, string Name, string? Exclude) y) =>
+                ReferenceEquals(x.Candidates, y.Candidates) && string.Equals(x.Name, y.Name, StringComparison.Ordinal) &&
+                string.Equals(x.Exclude, y.Exclude, StringComparison.Ordinal);
+
+            public int GetHashCode((object Candidates, string Name, string? Exclude) key) =>
+                HashCode.Combine(System.Runtime.CompilerServices.RuntimeHelpers.GetHashCode(key.Candidates), key.Name, key.Exclude);
+        }
     }
 
     /// <summary>The closest candidate to <paramref name="name"/>, or null when none is close enough.</summary>
@@ -32,31 +64,41 @@ internal static class NameSuggestions
 
     /// <summary>
     /// The closest candidate to <paramref name="name"/>, or null when none is close enough or <paramref name="budget"/> ran
-    /// out; <paramref name="exclude"/> (when given) is never suggested.
+    /// out; <paramref name="exclude"/> (when given) is never suggested. Pass the same <paramref name="candidates"/> instance
+    /// for the same list: it is normalized once and answers are remembered by it.
     /// </summary>
     public static string? Closest(string name, IEnumerable<string> candidates, Budget budget, string? exclude = null)
     {
-        if (string.IsNullOrEmpty(name) || budget.Cells <= 0) return null;
+        if (string.IsNullOrEmpty(name)) return null;
+        if (budget.TryRecall(candidates, name, exclude, out var known)) return known;
+        if (budget.Cells <= 0) return null;
+        var answer = Search(name, budget.Normalized(candidates), budget, exclude);
+        budget.Remember(candidates, name, exclude, answer);
+        return answer;
+    }
+
+    private static string? Search(string name, (string Name, string Normalized)[] candidates, Budget budget, string? exclude)
+    {
         var normalized = Normalize(name);
         var limit = normalized.Length <= 4 ? 1 : normalized.Length <= 8 ? 2 : 3;
         var longName = normalized.Length > MaxComparedLength;
         string? best = null;
         var bestScore = double.MaxValue;
-        foreach (var candidate in candidates)
+        foreach (var (candidate, other) in candidates)
         {
             if (string.Equals(candidate, name, StringComparison.Ordinal) || candidate == exclude) continue;
             // Normalizing never lengthens a name, and removes at most every character.
             if (longName && candidate.Length < normalized.Length) continue;
             // Every candidate looked at costs its length, so many short names add up too.
             if (!budget.TrySpend(candidate.Length + 1)) return best;
-            var other = Normalize(candidate);
             if (longName || other.Length > MaxComparedLength)
             {
                 if (string.Equals(other, normalized, StringComparison.Ordinal)) return candidate;
                 continue;
             }
             var longest = Math.Max(1, Math.Max(normalized.Length, other.Length));
-            var contained = Math.Min(normalized.Length, other.Length) >= 4 && (other.Contains(normalized) || normalized.Contains(other));
+            var contained = Math.Min(normalized.Length, other.Length) >= 4 &&
+                (other.Contains(normalized, StringComparison.Ordinal) || normalized.Contains(other, StringComparison.Ordinal));
             // The distance is at least the difference in length: too different, it is never close.
             if (Math.Abs(normalized.Length - other.Length) > Math.Max(limit, 0.3 * longest) && !contained) continue;
             if (!budget.TrySpend((long)(normalized.Length + 1) * (other.Length + 1))) return best;

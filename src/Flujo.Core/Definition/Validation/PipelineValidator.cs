@@ -1,6 +1,7 @@
 using Flujo.Json;
 using Flujo.Registration;
 using Flujo.Templates;
+using System.Text.Json.Nodes;
 using Json.Schema;
 
 namespace Flujo.Definition.Validation;
@@ -23,18 +24,28 @@ public static partial class PipelineValidator
 
     /// <summary>Every problem found, sorted by line; empty when the pipeline is valid. With a catalog, unknown components are reported too.</summary>
     public static IReadOnlyList<DefinitionError> Validate(PipelineDefinition pipeline, IComponentCatalog? catalog) =>
-        Validate(pipeline, catalog, map: null);
+        Sort(Check(pipeline, catalog, map: null));
 
-    internal static IReadOnlyList<DefinitionError> Validate(PipelineDefinition pipeline, IComponentCatalog? catalog, DefinitionSourceMap? map)
+    /// <summary>Every problem found, unsorted (the loader sorts them with its own); <paramref name="map"/> locates fields of a file.</summary>
+    internal static List<DefinitionError> Check(PipelineDefinition pipeline, IComponentCatalog? catalog, DefinitionSourceMap? map)
     {
         ArgumentNullException.ThrowIfNull(pipeline);
         var run = new Checker(pipeline, catalog, map);
         run.Check();
-        return Sort(run.Errors);
+        return run.Errors;
+    }
+
+    /// <summary>The error for a second step named <paramref name="name"/> in one scope (<paramref name="scopeLabel"/>: null for the pipeline's own).</summary>
+    internal static string DuplicateStepName(string name, string? scopeLabel, int? firstLine)
+    {
+        var where = firstLine is null ? string.Empty : $" (first declared at line {firstLine})";
+        return scopeLabel is null
+            ? $"Duplicate step name '{name}': names must be unique across steps and fallbacks{where}"
+            : $"Duplicate step name '{name}' in {scopeLabel}: names must be unique within a body or branch{where}";
     }
 
     /// <summary>Errors by line and column (stable); errors without a location last.</summary>
-    internal static IReadOnlyList<DefinitionError> Sort(IEnumerable<DefinitionError> errors) =>
+    internal static List<DefinitionError> Sort(IEnumerable<DefinitionError> errors) =>
         errors
             .OrderBy(e => e.Location is null ? 1 : 0)
             .ThenBy(e => e.Location?.Line ?? 0)
@@ -74,6 +85,8 @@ public static partial class PipelineValidator
         private readonly Dictionary<StepDefinition, Scope> _scopeOf = new(ReferenceEqualityComparer.Instance);
         private readonly Dictionary<StepDefinition, int> _order = new(ReferenceEqualityComparer.Instance);
         private readonly Dictionary<StepDefinition, string> _pathOf = new(ReferenceEqualityComparer.Instance);
+
+        private readonly Dictionary<ComponentKind, string> _knownNames = [];
 
         /// <summary>Caps the "did you mean" work of one validation.</summary>
         private readonly NameSuggestions.Budget _suggestions = new();
@@ -156,13 +169,21 @@ public static partial class PipelineValidator
         private Scope AddScope(string? label, int depth, IEnumerable<(StepDefinition Step, string Path)> declared)
         {
             var scope = new Scope(label, depth);
-            // File order (stable), so "the second occurrence" is the second one in the file.
-            scope.Steps.AddRange(declared
-                .Select((x, i) => (x, i))
-                .OrderBy(t => t.x.Step.Location?.Line ?? 0)
-                .ThenBy(t => t.x.Step.Location?.Column ?? 0)
-                .ThenBy(t => t.i)
-                .Select(t => t.x));
+            // File order (stable), so "the second occurrence" is the second one in the file. A file's steps come in
+            // file order already; only a builder's (or inline fallbacks) need sorting.
+            scope.Steps.AddRange(declared);
+            if (!InFileOrder(scope.Steps))
+            {
+                var sorted = scope.Steps
+                    .Select((x, i) => (x, i))
+                    .OrderBy(t => t.x.Step.Location?.Line ?? 0)
+                    .ThenBy(t => t.x.Step.Location?.Column ?? 0)
+                    .ThenBy(t => t.i)
+                    .Select(t => t.x)
+                    .ToList();
+                scope.Steps.Clear();
+                scope.Steps.AddRange(sorted);
+            }
             _scopes.Add(scope);
 
             foreach (var (step, path) in scope.Steps)
@@ -178,17 +199,23 @@ public static partial class PipelineValidator
                 }
                 if (scope.ByName.TryGetValue(step.Name, out var first))
                 {
-                    var firstAt = Where(first, "name", first.Location);
-                    var where = firstAt is null ? string.Empty : $" (first declared at line {firstAt.Line})";
-                    Add(label is null
-                            ? $"Duplicate step name '{step.Name}': names must be unique across steps and fallbacks{where}"
-                            : $"Duplicate step name '{step.Name}' in {label}: names must be unique within a body or branch{where}",
-                        Where(step, "name", step.Location), path);
+                    Add(DuplicateStepName(step.Name, label, Where(first, "name", first.Location)?.Line), Where(step, "name", step.Location), path);
                     continue;
                 }
                 scope.ByName[step.Name] = step;
             }
             return scope;
+        }
+
+        private static bool InFileOrder(List<(StepDefinition Step, string Path)> steps)
+        {
+            for (var i = 1; i < steps.Count; i++)
+            {
+                var (before, after) = (steps[i - 1].Step.Location, steps[i].Step.Location);
+                var (beforeLine, afterLine) = (before?.Line ?? 0, after?.Line ?? 0);
+                if (afterLine < beforeLine || afterLine == beforeLine && (after?.Column ?? 0) < (before?.Column ?? 0)) return false;
+            }
+            return true;
         }
 
         private void CheckStep(StepDefinition step, string path)
@@ -229,6 +256,9 @@ public static partial class PipelineValidator
             else
             {
                 CheckComponent(ComponentKind.Agent, step.Agent.Name, step.Agent.Location ?? step.Location, path);
+                if (catalog is not null)
+                    foreach (var parameter in catalog.NameParameters(step.Agent.Name))
+                        CheckNameParameter(step, parameter, path);
             }
 
             if (step.MaxRetries < 0)
@@ -271,6 +301,19 @@ public static partial class PipelineValidator
             }
         }
 
+        /// <summary>The names in an agent parameter that names components (one name, or a list of names; other values are the agent's to refuse).</summary>
+        private void CheckNameParameter(AgentStepDefinition step, ComponentNameParameter parameter, string path)
+        {
+            if (step.Agent.Parameters?[parameter.Parameter] is not { } value) return;
+            var field = $"params.{parameter.Parameter}";
+            var location = Where(step, field, step.Agent.Location ?? step.Location);
+            // Not `list : [value]`: that would make a new JsonArray and move the value into it.
+            IList<JsonNode?> names = value is JsonArray list ? list : new List<JsonNode?> { value };
+            for (var i = 0; i < names.Count; i++)
+                if (names[i] is JsonValue text && text.TryGetValue<string>(out var name) && !string.IsNullOrWhiteSpace(name))
+                    CheckComponent(parameter.Kind, name, value is JsonArray ? Where(step, $"{field}[{i}]", location) : location, path);
+        }
+
         private void CheckComponent(ComponentKind kind, string name, SourceLocation? location, string path)
         {
             if (catalog is null || catalog.Contains(kind, name)) return;
@@ -279,8 +322,16 @@ public static partial class PipelineValidator
             string hint;
             if (known.Count == 0) hint = $": no {word}s are registered";
             else if (NameSuggestions.Closest(name, known, _suggestions) is { } near) hint = $". Did you mean '{near}'?";
-            else hint = $". Known {word}s: {NameSuggestions.List(known)}";
+            else hint = KnownNames(kind, known);
             Add($"Unknown {word} '{name}'{hint}", location, path);
+        }
+
+        /// <summary>". Known agents: a, b, …", made once per kind (a file may name thousands of unknown components).</summary>
+        private string KnownNames(ComponentKind kind, IReadOnlyCollection<string> known)
+        {
+            if (!_knownNames.TryGetValue(kind, out var text))
+                _knownNames[kind] = text = $". Known {KindWord(kind)}s: {NameSuggestions.List(known)}";
+            return text;
         }
 
         private static string KindWord(ComponentKind kind) => kind switch
@@ -290,6 +341,7 @@ public static partial class PipelineValidator
             ComponentKind.Plugin => "plugin",
             ComponentKind.Validator => "validator",
             ComponentKind.Function => "function",
+            ComponentKind.Tool => "tool",
             _ => kind.ToString().ToLowerInvariant(),
         };
 
