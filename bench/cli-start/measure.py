@@ -8,7 +8,7 @@ machine's runtime identifier, with an app host). flujo's run is checked: exit co
 
 Usage (from the repository root):
   bench/cli-start/measure.py [--flujo "<command>"] [--rounds N] [--sample samples/support-triage.yaml] [--side "label=<command>"]...
---flujo defaults to `flujo` (the installed tool on the PATH, README "Install the CLI"); e.g. --flujo "dotnet
+--flujo defaults to `flujo` (the installed tool on the PATH, README: beside the dotnet run command); e.g. --flujo "dotnet
 src/Flujo.Cli/bin/Release/net10.0/flujo.dll" for the plain build. --side adds more commands to time (e.g. another build).
 """
 import argparse, os, platform, resource, shlex, statistics, subprocess, sys, tempfile, time
