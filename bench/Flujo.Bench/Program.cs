@@ -17,7 +17,8 @@ using Microsoft.Extensions.DependencyInjection;
 // --loader (worst-case 1 MiB pipeline files: time and peak heap per shape),
 // --chat (the chat agent vs a direct IChatClient call, and 200 concurrent chat runs, against a loopback server answering after 200 ms),
 // --throughput (1,000 and 5,000 concurrent runs of 5 slow steps vs WorkflowCore, Agent Framework Workflows and the bare engine;
-// 2,000 × 5 trivial steps with distinct inputs).
+// 2,000 × 5 trivial steps with distinct inputs),
+// --hooks (the 20-step run with a no-op lifecycle hook vs without hooks).
 if (args.Contains("--azurite-slow")) return await AzuriteSlowBench.RunAsync(args);
 if (args.Contains("--azurite")) return await AzuriteBench.RunAsync(args);
 if (args.Contains("--workflowcore")) return await WorkflowCoreBench.RunAsync(args);
@@ -26,6 +27,7 @@ if (args.Contains("--loop")) return await LoopBench.RunAsync(args);
 if (args.Contains("--chat")) return await ChatBench.RunAsync(args);
 if (args.Contains("--loader")) return await LoaderBench.RunAsync(args);
 if (args.Contains("--throughput")) return await ThroughputBench.RunAsync(args);
+if (args.Contains("--hooks")) return await HooksBench.RunAsync(args);
 
 var quick = args.Contains("--quick");
 var sequentialRuns = quick ? 10 : 40;

@@ -18,6 +18,9 @@ public static class FlujoTaskNames
     /// <summary>Calls a registered condition function (conditional key, loop exit check).</summary>
     public const string ConditionFunctionActivity = "FlujoConditionFunction";
 
+    /// <summary>Calls the lifecycle hooks registered for some points (SEMANTICS §10); scheduled only by runs that have hooks.</summary>
+    public const string HooksActivity = "FlujoHooks";
+
     /// <summary>Runs a slice of a loop's iterations or of a map's items, so no orchestration's history grows without bound.</summary>
     public const string ScopeOrchestrator = "FlujoScope";
 }

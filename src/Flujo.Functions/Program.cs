@@ -24,6 +24,7 @@ builder.Services.AddFlujoAttemptRecords(builder.Configuration);
 // keys from app settings or Key Vault references, or managed identity for Azure OpenAI): never from a pipeline file.
 builder.Services.AddFlujoChat(builder.Configuration);
 // Register your own agents, processors, plugins and validators here, e.g. builder.Services.AddFlujoAgent<MyAgent>("my-agent");
+// Lifecycle hooks (docs/hooks.md) too: builder.Services.AddFlujoHook<MyHook>(); runs started by this app then call them.
 
 builder.Services.AddSingleton(PipelineOrchestratorMap.FromAssemblies(typeof(Program).Assembly));
 builder.Services.AddSingleton<FunctionsRunClientFactory>();

@@ -41,7 +41,12 @@ public sealed class PipelineOrchestrator : TaskOrchestrator<PipelineRunInput, Pi
             CacheEnabled = input.CacheEnabled ?? true,
             ParentInstanceId = input.ParentInstanceId,
             RunKey = input.RunKey,
+            // The top run names itself to the hooks; a sub-pipeline inherits the run's names with its path prefix.
+            HookSettings = input.Hooks is null || input.IsSubPipeline == true
+                ? input.Hooks
+                : input.Hooks with { RunId = context.InstanceId, Pipeline = pipeline.Name, Version = pipeline.Version },
         };
+        var hooks = environment.Hooks;
         var execution = new StepExecution(environment, run);
 
         var result = new PipelineResult
@@ -52,14 +57,21 @@ public sealed class PipelineOrchestrator : TaskOrchestrator<PipelineRunInput, Pi
             Status = RunStatus.Completed,
         };
 
+        // A sub-pipeline is a step of its run: only the top run has preRun and postRun.
+        var isRun = input.IsSubPipeline != true;
+        if (isRun) await hooks.PreRunAsync(run.Input);
+
         foreach (var step in pipeline.Steps)
         {
+            if (hooks.Stop is not null) break;
             progress.CurrentStep = step.Name;
             environment.Publish();
 
             var stepResult = await execution.RunStepAsync(step);
             run.Record(stepResult);
             progress.StepsDone++;
+            // A hook's stop ends the run whatever this step did (its own result and feedback stay in the history).
+            if (hooks.Stop is not null) break;
 
             if (!stepResult.Success && !Steps.StepResults.StoppedByUsageLimit(stepResult))
             {
@@ -77,11 +89,18 @@ public sealed class PipelineOrchestrator : TaskOrchestrator<PipelineRunInput, Pi
             }
         }
 
+        await execution.FlushHooksAsync();
         result.StepHistory = run.History;
         result.Output = run.History.Count > 0 ? run.History[^1].Output : null;
         result.TotalCostUsd = run.TotalCostUsd;
         result.TotalTokens = run.TotalTokens;
         result.FinalContext = run.Context;
+        if (hooks.Stop is { } stop)
+        {
+            result.Status = RunStatus.Cancelled;
+            result.Error = stop;
+        }
+        if (isRun) await hooks.PostRunAsync(run.Input, result);
 
         progress.CurrentStep = null;
         progress.Status = result.Status;

@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using Flujo.Definition;
+using Flujo.Durable.Hooks;
 
 namespace Flujo.Durable.Orchestration;
 
@@ -41,4 +42,10 @@ public sealed class PipelineRunInput
     /// Flujo's run clients; null (a run started some other way): attempts are keyed by instance id alone.
     /// </summary>
     public string? RunKey { get; set; }
+
+    /// <summary>
+    /// The run's lifecycle hooks (SEMANTICS §10): which points have hooks, recorded by Flujo's run clients from the hooks
+    /// registered where the run is started. Null: the run calls no hooks (and schedules no hook activity).
+    /// </summary>
+    public RunHooks? Hooks { get; set; }
 }

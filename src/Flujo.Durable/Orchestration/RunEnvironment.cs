@@ -1,3 +1,4 @@
+using Flujo.Durable.Hooks;
 using Flujo.Durable.Steps;
 using Flujo.Json;
 using Flujo.Definition;
@@ -44,6 +45,14 @@ public sealed class RunEnvironment
 
     /// <summary>Whether steps with <c>cache</c> enabled use the step cache (SEMANTICS §6).</summary>
     public bool CacheEnabled { get; init; } = true;
+
+    /// <summary>The run's lifecycle hooks (<see cref="PipelineRunInput.Hooks"/>); null: none, and no hook activity is called.</summary>
+    public RunHooks? HookSettings { get; init; }
+
+    private HookCalls? _hooks;
+
+    /// <summary>Calls the run's hooks and holds a stop one asked for (SEMANTICS §10).</summary>
+    public HookCalls Hooks => _hooks ??= new HookCalls(Orchestration, HookSettings);
 
     /// <summary>Shows <paramref name="stepPath"/> as the current step.</summary>
     public void ReportStep(string stepPath)

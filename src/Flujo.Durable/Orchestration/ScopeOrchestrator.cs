@@ -31,6 +31,7 @@ public sealed class ScopeOrchestrator : TaskOrchestrator<ScopeRunInput, ScopeRun
             CacheEnabled = input.CacheEnabled ?? true,
             ParentInstanceId = input.ParentInstanceId,
             RunKey = input.RunKey,
+            HookSettings = input.Hooks,
         };
         var context0 = input.Loop?.Context ?? input.Context ?? new();
         var state = new RunState(input.ScopeInput, context0, input.StepOutputs, input.Variables);
@@ -52,9 +53,11 @@ public sealed class ScopeOrchestrator : TaskOrchestrator<ScopeRunInput, ScopeRun
                 break;
         }
 
+        await execution.FlushHooksAsync();
         output.SpentCostUsd = meter.SpentCostUsd;
         output.SpentTokens = meter.SpentTokens;
         output.Breach = meter.Breach;
+        output.HookStop = environment.Hooks.Stop;
         progress.CurrentStep = null;
         environment.Publish();
         return output;

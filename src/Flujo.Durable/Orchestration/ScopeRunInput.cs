@@ -52,4 +52,7 @@ public sealed class ScopeRunInput
 
     /// <summary>The run's <see cref="PipelineRunInput.RunKey"/>.</summary>
     public string? RunKey { get; set; }
+
+    /// <summary>The run's <see cref="PipelineRunInput.Hooks"/>.</summary>
+    public Flujo.Durable.Hooks.RunHooks? Hooks { get; set; }
 }

@@ -16,6 +16,9 @@ public sealed class ScopeRunOutput
     /// <summary>A usage-limit breach inside the slice.</summary>
     public string? Breach { get; set; }
 
+    /// <summary>Why a hook stopped the run inside the slice (SEMANTICS §10).</summary>
+    public string? HookStop { get; set; }
+
     /// <summary>Why the slice could not run at all.</summary>
     public string? Error { get; set; }
 }

@@ -28,6 +28,8 @@ namespace Microsoft.Extensions.DependencyInjection
             services.TryAddSingleton<IComponentCatalog, ComponentCatalog>();
             services.TryAddSingleton(StepRunnerRegistry.Default);
             services.TryAddSingleton<IStepCacheStore, InMemoryStepCacheStore>();
+            // The hooks added with AddFlujoHook (none until then); run clients read their points.
+            services.TryAddSingleton<Flujo.Durable.Hooks.RegisteredHooks>();
             return services;
         }
 

@@ -27,6 +27,7 @@ public static class FlujoDurableTasks
         (FlujoTaskNames.CacheLookupActivity, services => ActivatorUtilities.CreateInstance<CacheLookupActivity>(services)),
         (FlujoTaskNames.CacheStoreActivity, services => ActivatorUtilities.CreateInstance<CacheStoreActivity>(services)),
         (FlujoTaskNames.ConditionFunctionActivity, services => ActivatorUtilities.CreateInstance<ConditionFunctionActivity>(services)),
+        (FlujoTaskNames.HooksActivity, services => ActivatorUtilities.CreateInstance<HooksActivity>(services)),
     ];
 
     /// <summary>

@@ -1,6 +1,8 @@
 using System.Text.Json.Nodes;
 using Flujo.Definition;
+using Flujo.Durable.Hooks;
 using Flujo.Durable.Orchestration;
+using Flujo.Hooks;
 using Microsoft.DurableTask;
 using Microsoft.DurableTask.Client;
 
@@ -14,16 +16,19 @@ public sealed class DurableTaskClientRunClient : IPipelineRunClient
 {
     private readonly DurableTaskClient _client;
     private readonly Func<PipelineDefinition, TaskName> _orchestratorFor;
+    private readonly RunHooks? _hooks;
 
     /// <param name="client">The Durable Task client.</param>
     /// <param name="orchestratorFor">
     /// The orchestrator that runs a pipeline (a pipeline may have its own named orchestrator function). Default: the generic
     /// <see cref="FlujoTaskNames.PipelineOrchestrator"/>.
     /// </param>
-    public DurableTaskClientRunClient(DurableTaskClient client, Func<PipelineDefinition, TaskName>? orchestratorFor = null)
+    /// <param name="hooks">The hook points registered in this app (<see cref="RegisteredHooks.Points"/>), recorded in every run started.</param>
+    public DurableTaskClientRunClient(DurableTaskClient client, Func<PipelineDefinition, TaskName>? orchestratorFor = null, HookPoints hooks = HookPoints.None)
     {
         _client = client ?? throw new ArgumentNullException(nameof(client));
         _orchestratorFor = orchestratorFor ?? (_ => FlujoTaskNames.PipelineOrchestrator);
+        _hooks = RunHooks.For(hooks);
     }
 
     /// <inheritdoc />
@@ -33,7 +38,7 @@ public sealed class DurableTaskClientRunClient : IPipelineRunClient
         runId ??= RunIds.New(pipeline.Name);
         if (await IsActiveAsync(runId, cancellationToken)) throw new RunAlreadyExistsException(runId);
 
-        var runInput = new PipelineRunInput { Pipeline = pipeline, Input = input ?? pipeline.DefaultInput?.DeepClone(), Context = context, RunKey = Guid.NewGuid().ToString("N") };
+        var runInput = new PipelineRunInput { Pipeline = pipeline, Input = input ?? pipeline.DefaultInput?.DeepClone(), Context = context, RunKey = Guid.NewGuid().ToString("N"), Hooks = _hooks };
         try
         {
             return await _client.ScheduleNewOrchestrationInstanceAsync(_orchestratorFor(pipeline), runInput, new StartOrchestrationOptions(runId), cancellationToken);

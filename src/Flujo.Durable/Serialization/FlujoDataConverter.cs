@@ -57,6 +57,7 @@ public sealed class FlujoDataConverter : DataConverter
             Budgets = cached.Budgets?.Select(b => b.Copy()).ToList(),
             ParentInstanceId = cached.ParentInstanceId,
             RunKey = cached.RunKey,
+            Hooks = cached.Hooks,
         };
     }
 
@@ -81,6 +82,7 @@ public sealed class FlujoDataConverter : DataConverter
             Budgets = shell.Budgets,
             ParentInstanceId = shell.ParentInstanceId,
             RunKey = shell.RunKey,
+            Hooks = shell.Hooks,
         };
     }
 
@@ -95,6 +97,7 @@ public sealed class FlujoDataConverter : DataConverter
         public List<UsageBudget>? Budgets { get; set; }
         public string? ParentInstanceId { get; set; }
         public string? RunKey { get; set; }
+        public Flujo.Durable.Hooks.RunHooks? Hooks { get; set; }
     }
 
     /// <summary>

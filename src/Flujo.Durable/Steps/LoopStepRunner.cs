@@ -22,7 +22,7 @@ public sealed class LoopStepRunner : IStepRunner
         var startedAt = execution.Now;
         var state = new LoopState { Input = input, Context = execution.Run.Context };
 
-        var perIteration = HistoryBudget.IterationEstimate(step, execution.Pipeline);
+        var perIteration = HistoryBudget.IterationEstimate(step, execution.Pipeline, hookEvents: HistoryBudget.HookEvents(execution.Environment.Hooks.Settings));
         var segments = 0;
         if ((long)step.MaxLoops * perIteration <= HistoryBudget.LoopInlineEvents)
         {

@@ -38,7 +38,7 @@ public sealed class MapStepRunner : IStepRunner
 
         var items = list.Select((item, index) => new MapItem(index, item?.DeepClone())).ToList();
         var original = execution.Run.Context;
-        var perItem = Math.Max(1, HistoryBudget.Estimate(step.Body, execution.Pipeline));
+        var perItem = Math.Max(1, HistoryBudget.Estimate(step.Body, execution.Pipeline, hookEvents: HistoryBudget.HookEvents(execution.Environment.Hooks.Settings)));
         var batches = 0;
         List<MapItemResult> results;
         if ((long)items.Count * perItem <= HistoryBudget.InlineEvents)

@@ -35,6 +35,8 @@ public sealed class PipelineStepRunner : IStepRunner
             Budgets = [.. execution.Meter.Budgets.Select(b => b.Copy())],
             ParentInstanceId = execution.Orchestration.InstanceId,
             RunKey = environment.RunKey,
+            // The sub-pipeline's steps tell the run's hooks their path in the run (sub/draft).
+            Hooks = environment.Hooks.Settings is { } hooks ? hooks with { PathPrefix = hooks.PathPrefix + path + "/" } : null,
         };
 
         PipelineResult sub;
@@ -51,6 +53,8 @@ public sealed class PipelineStepRunner : IStepRunner
         }
 
         execution.Meter.Add(sub.TotalCostUsd, sub.TotalTokens);
+        // Only a hook ends a sub-pipeline cancelled (cancelling a run terminates it with its children): the run stops too.
+        if (sub.Status == RunStatus.Cancelled && sub.Error is { } stop) environment.Hooks.StopWith(stop);
         var result = new StepResult
         {
             Name = step.Name,

@@ -24,6 +24,7 @@ public sealed class RouterStepRunner : IStepRunner
         var routerScope = execution.ForScope(routerState, $"{path}/", [step.Router]);
         execution.Environment.ReportStep(routerScope.PathOf(step.Router));
         var router = await routerScope.RunStepAsync(step.Router);
+        await routerScope.FlushHooksAsync();
 
         StepResult Finish(StepResult result)
         {

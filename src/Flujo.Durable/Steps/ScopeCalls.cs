@@ -23,6 +23,7 @@ public static class ScopeCalls
 
         slice.ParentInstanceId = execution.Orchestration.InstanceId;
         slice.RunKey = environment.RunKey;
+        slice.Hooks = environment.Hooks.Settings;
 
         var instanceId = environment.ChildInstanceId(path, suffix);
         ScopeRunOutput output;
@@ -38,6 +39,7 @@ public static class ScopeCalls
 
         execution.Meter.Add(output.SpentCostUsd, output.SpentTokens);
         if (output.Breach is not null) execution.Meter.SetBreach(output.Breach);
+        if (output.HookStop is not null) environment.Hooks.StopWith(output.HookStop);
         return output;
     }
 }

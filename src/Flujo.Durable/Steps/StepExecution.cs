@@ -3,6 +3,7 @@ using Flujo.Caching;
 using Flujo.Context;
 using Flujo.Definition;
 using Flujo.Durable.Activities;
+using Flujo.Durable.Hooks;
 using Flujo.Durable.Orchestration;
 using Flujo.Execution;
 using Flujo.Json;
@@ -73,7 +74,12 @@ public sealed class StepExecution
     public async Task<StepResult> RunStepAsync(StepDefinition step)
     {
         var startedAt = Now;
-        JsonNode? input;
+        var hooks = Environment.Hooks;
+        // Once a hook stopped the run, no step starts (branches, items and iterations in flight end here).
+        if (hooks.Stop is { } stopped) return StepResults.Failed(step.Name, stopped, startedAt, Now);
+
+        JsonNode? input = null;
+        StepResult? result = null;
         try
         {
             input = RenderInput(step);
@@ -81,9 +87,38 @@ public sealed class StepExecution
         catch (TemplateRenderException ex)
         {
             // Like a prompt processor failure: the step definition is broken, so neither retry nor fallback helps.
-            return StepResults.Failed(step.Name, $"Agent execution failed: {ex.Message}", startedAt, Now);
+            result = StepResults.Failed(step.Name, $"Agent execution failed: {ex.Message}", startedAt, Now);
         }
 
+        var path = PathOf(step);
+        // The previous step's postStep and this preStep go in one hooks activity call.
+        await SendHooksAsync(hooks.PreStep(path, step, input, fallbackFor: null));
+        if (hooks.Stop is { } stop) return StepResults.Failed(step.Name, stop, startedAt, Now);
+        result ??= await RunRenderedStepAsync(step, input, startedAt);
+        QueueHook(hooks.AfterStep(path, step, result, fallbackFor: null));
+        return result;
+    }
+
+    /// <summary>Hook events of this scope not sent yet: a step's postStep waits for the next step's preStep (or the scope's end).</summary>
+    private readonly List<HookEvent> _pendingHooks = [];
+
+    private void QueueHook(HookEvent? hookEvent)
+    {
+        if (hookEvent is not null) _pendingHooks.Add(hookEvent);
+    }
+
+    private Task SendHooksAsync(HookEvent? hookEvent)
+    {
+        QueueHook(hookEvent);
+        return FlushHooksAsync();
+    }
+
+    /// <summary>Sends this scope's pending hook events (when its steps are done); nothing when none is pending.</summary>
+    public Task FlushHooksAsync() => Environment.Hooks.SendAsync(_pendingHooks);
+
+    /// <summary><see cref="RunStepAsync"/> once the input is rendered: cache, the step's runner, its fallbacks, its context update.</summary>
+    private async Task<StepResult> RunRenderedStepAsync(StepDefinition step, JsonNode? input, DateTimeOffset startedAt)
+    {
         var budget = Meter.Push(step.Limits);
         try
         {
@@ -174,8 +209,8 @@ public sealed class StepExecution
     private async Task<FallbackRun> RunWithFallbackAsync(StepDefinition step, JsonNode? input, int depth)
     {
         var primary = await Environment.Runners.For(step).RunAsync(step, input, this);
-        // A usage-limit stop never falls back (SEMANTICS §2).
-        if (primary.Result.Success || !primary.FallbackAllowed || step.Fallback is null || Meter.Check() is not null)
+        // A usage-limit stop never falls back (SEMANTICS §2), nor does a run a hook stopped.
+        if (primary.Result.Success || !primary.FallbackAllowed || step.Fallback is null || Meter.Check() is not null || Environment.Hooks.Stop is not null)
             return new(primary.Result, LoopDetected: false);
 
         if (depth >= MaxFallbackDepth)
@@ -188,9 +223,22 @@ public sealed class StepExecution
         var fallbackStep = ScopeSteps.FirstOrDefault(s => s.Name == step.Fallback) ?? Pipeline.FindStep(step.Fallback);
         var fallback = fallbackStep is null
             ? new FallbackRun(new StepResult { Name = step.Fallback, Success = false, Feedback = $"Fallback step '{step.Fallback}' does not exist", StartedAt = Now, FinishedAt = Now }, false)
-            : await RunWithFallbackAsync(fallbackStep, FlujoJson.Clone(input), depth + 1);
+            : await RunFallbackAsync(step, fallbackStep, FlujoJson.Clone(input), depth + 1);
 
         return new(Combine(step, primary.Result, fallback.Result, fallback.LoopDetected), fallback.LoopDetected);
+    }
+
+    /// <summary>A fallback is a full step (SEMANTICS §3): its own preStep and postStep hooks, told which step it stands in for.</summary>
+    private async Task<FallbackRun> RunFallbackAsync(StepDefinition primary, StepDefinition fallbackStep, JsonNode? input, int depth)
+    {
+        var hooks = Environment.Hooks;
+        var path = PathOf(fallbackStep);
+        var fallbackFor = PathOf(primary);
+        await SendHooksAsync(hooks.PreStep(path, fallbackStep, input, fallbackFor));
+        if (hooks.Stop is { } stop) return new(StepResults.Failed(fallbackStep.Name, stop, Now, Now), LoopDetected: false);
+        var fallback = await RunWithFallbackAsync(fallbackStep, input, depth);
+        QueueHook(hooks.AfterStep(path, fallbackStep, fallback.Result, fallbackFor));
+        return fallback;
     }
 
     /// <summary>The step result after a fallback ran (SEMANTICS §3): named after the primary, costs summed.</summary>

@@ -11,6 +11,13 @@ public static class StepSequence
 {
     public static async Task<SequenceOutcome> RunAsync(StepExecution scope, IReadOnlyList<StepDefinition> steps)
     {
+        var outcome = await RunStepsAsync(scope, steps);
+        await scope.FlushHooksAsync();
+        return outcome;
+    }
+
+    private static async Task<SequenceOutcome> RunStepsAsync(StepExecution scope, IReadOnlyList<StepDefinition> steps)
+    {
         foreach (var step in steps)
         {
             var path = scope.PathOf(step);

@@ -1,6 +1,7 @@
 using Flujo.Caching;
 using Flujo.Durable;
 using Flujo.Durable.Activities;
+using Flujo.Durable.Hooks;
 using Flujo.Durable.Registration;
 using Flujo.Execution;
 using Microsoft.Azure.Functions.Worker;
@@ -36,6 +37,11 @@ public sealed class ActivityFunctions
     [Function(FlujoTaskNames.ConditionFunctionActivity)]
     public async Task<System.Text.Json.Nodes.JsonNode?> ConditionFunctionAsync([ActivityTrigger] ConditionFunctionRequest request, FunctionContext context) =>
         (System.Text.Json.Nodes.JsonNode?)await RunAsync(FlujoTaskNames.ConditionFunctionActivity, request, context);
+
+    /// <summary>The lifecycle hooks of one point of a run (SEMANTICS §10); only runs with hooks schedule it.</summary>
+    [Function(FlujoTaskNames.HooksActivity)]
+    public async Task<HookOutcome> HooksAsync([ActivityTrigger] HookRequest request, FunctionContext context) =>
+        (HookOutcome)(await RunAsync(FlujoTaskNames.HooksActivity, request, context))!;
 
     private Task<object?> RunAsync(string name, object request, FunctionContext context) =>
         FlujoDurableTasks.Activities.Single(a => a.Name.Name == name).Create(_services)

@@ -1,5 +1,7 @@
 using Flujo.Api.Http;
+using Flujo.Durable.Hooks;
 using Flujo.Durable.Runs;
+using Flujo.Hooks;
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.Azure.Functions.Worker.Http;
 using Microsoft.DurableTask.Client;
@@ -13,10 +15,16 @@ namespace Flujo.Functions.Hosting;
 public class FunctionsRunClientFactory
 {
     private readonly PipelineOrchestratorMap _orchestrators;
+    private readonly HookPoints _hooks;
 
-    public FunctionsRunClientFactory(PipelineOrchestratorMap orchestrators) => _orchestrators = orchestrators;
+    /// <param name="hooks">The app's hooks (<c>AddFlujoHook</c>); every run started through this factory records their points.</param>
+    public FunctionsRunClientFactory(PipelineOrchestratorMap orchestrators, RegisteredHooks? hooks = null)
+    {
+        _orchestrators = orchestrators;
+        _hooks = hooks?.Points ?? HookPoints.None;
+    }
 
-    public virtual IPipelineRunClient CreateClient(DurableTaskClient client) => new DurableTaskClientRunClient(client, _orchestrators.OrchestratorFor);
+    public virtual IPipelineRunClient CreateClient(DurableTaskClient client) => new DurableTaskClientRunClient(client, _orchestrators.OrchestratorFor, _hooks);
 
     /// <summary>The Durable Functions built-in webhook URLs (status, raise event, terminate, purge, ...).</summary>
     public virtual IRunLinkBuilder CreateLinks(DurableTaskClient client, HttpRequestData request) => new WebhookLinks(client, request);

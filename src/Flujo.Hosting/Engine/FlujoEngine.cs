@@ -1,4 +1,5 @@
 using DurableTask.Core;
+using Flujo.Durable.Hooks;
 using Flujo.Durable.Registration;
 using Flujo.Durable.Serialization;
 using Flujo.Durable.Steps;
@@ -88,7 +89,8 @@ public sealed partial class FlujoEngine : IAsyncDisposable
         await service.CreateIfNotExistsAsync();
         await worker.StartAsync();
         var taskHubClient = new TaskHubClient(serviceClient, JsonCoreDataConverter.Instance, loggerFactory);
-        return new FlujoEngine(worker, service, new FlujoRunClient(taskHubClient), taskHubClient);
+        // Runs started here call the hooks registered in these services (and the activity runs them here).
+        return new FlujoEngine(worker, service, new FlujoRunClient(taskHubClient, RegisteredHooks.In(services)), taskHubClient);
     }
 
     // The category DurableTask.Core logs under (its own "DurableTask.Core" prefix).

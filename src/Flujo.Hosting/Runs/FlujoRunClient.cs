@@ -3,7 +3,9 @@ using DurableTask.Core;
 using DurableTask.Core.Exceptions;
 using Flujo.Definition;
 using Flujo.Durable;
+using Flujo.Durable.Hooks;
 using Flujo.Durable.Orchestration;
+using Flujo.Hooks;
 using Flujo.Durable.Runs;
 using Flujo.Json;
 using Flujo.Results;
@@ -20,9 +22,17 @@ public sealed class FlujoRunClient : IPipelineRunClient
     private readonly bool _poll;
     private static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(100);
 
-    public FlujoRunClient(TaskHubClient client)
+    private readonly RunHooks? _hooks;
+
+    /// <param name="client">The task hub's client.</param>
+    /// <param name="hooks">
+    /// The hook points registered where runs are started (<see cref="RegisteredHooks.Points"/>), recorded in every run
+    /// this client starts; the hooks themselves run on the workers. None: runs call no hooks.
+    /// </param>
+    public FlujoRunClient(TaskHubClient client, HookPoints hooks = HookPoints.None)
     {
         _client = client;
+        _hooks = RunHooks.For(hooks);
         _poll = client.ServiceClient is not InMemoryOrchestrationService;
     }
 
@@ -46,6 +56,7 @@ public sealed class FlujoRunClient : IPipelineRunClient
         runId ??= RunIds.New(pipeline.Name);
         runInput.Input ??= pipeline.DefaultInput?.DeepClone();
         runInput.RunKey ??= Guid.NewGuid().ToString("N");
+        runInput.Hooks ??= _hooks;
         try
         {
             await _client.CreateOrchestrationInstanceAsync(FlujoTaskNames.PipelineOrchestrator, string.Empty, runId, runInput, tags: null, dedupeStatuses: dedupe);

@@ -2,6 +2,7 @@ using DurableTask.AzureStorage;
 using DurableTask.Core;
 using DurableTask.Core.Query;
 using Flujo.Durable.Runs;
+using Flujo.Hooks;
 using Flujo.Hosting.Engine;
 using Flujo.Hosting.Runs;
 using Microsoft.Extensions.Logging;
@@ -20,12 +21,12 @@ public sealed class TaskHubConnection : IDisposable
 {
     private readonly AzureStorageOrchestrationService _service;
 
-    private TaskHubConnection(AzureStorageOrchestrationService service, TaskHubClient client, string taskHubName)
+    private TaskHubConnection(AzureStorageOrchestrationService service, TaskHubClient client, string taskHubName, HookPoints hooks)
     {
         _service = service;
         TaskHubClient = client;
         TaskHubName = taskHubName;
-        Runs = new FlujoRunClient(client);
+        Runs = new FlujoRunClient(client, hooks);
     }
 
     public string TaskHubName { get; }
@@ -37,7 +38,11 @@ public sealed class TaskHubConnection : IDisposable
     public TaskHubClient TaskHubClient { get; }
 
     /// <summary>Connects to <paramref name="taskHubName"/> on the storage account of <paramref name="connectionString"/>; nothing is contacted yet.</summary>
-    public static TaskHubConnection Connect(string connectionString, string taskHubName = AzureStorageEngineOptions.DefaultTaskHubName, ILoggerFactory? loggerFactory = null)
+    /// <param name="hooks">
+    /// The hook points the task hub's workers have hooks for, recorded in the runs this connection starts (a client has no
+    /// services to read them from). None: its runs call no hooks.
+    /// </param>
+    public static TaskHubConnection Connect(string connectionString, string taskHubName = AzureStorageEngineOptions.DefaultTaskHubName, ILoggerFactory? loggerFactory = null, HookPoints hooks = HookPoints.None)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(connectionString);
         ArgumentException.ThrowIfNullOrWhiteSpace(taskHubName);
@@ -45,7 +50,7 @@ public sealed class TaskHubConnection : IDisposable
         // A client owns no partition leases; its worker id only labels it in the service's logs.
         var service = FlujoEngine.CreateAzureStorageService(connectionString, taskHubName, $"{Environment.MachineName}-client", loggerFactory);
         var client = new TaskHubClient(service, JsonCoreDataConverter.Instance, loggerFactory);
-        return new TaskHubConnection(service, client, taskHubName);
+        return new TaskHubConnection(service, client, taskHubName, hooks);
     }
 
     /// <summary>Creates the task hub's tables, queues and containers when missing (needed before the first start on a fresh account).</summary>

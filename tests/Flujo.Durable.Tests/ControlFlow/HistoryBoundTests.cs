@@ -2,10 +2,7 @@ using System.Diagnostics;
 using System.Text.Json.Nodes;
 using Flujo.Definition;
 using Flujo.Durable.Tests.Support;
-using Flujo.Hosting.Engine;
 using Flujo.Results;
-using Microsoft.DurableTask.Testing.Sidecar;
-using Microsoft.Extensions.Logging.Abstractions;
 using Xunit.Abstractions;
 using static Flujo.Durable.Tests.Support.Steps;
 
@@ -19,13 +16,7 @@ public sealed class HistoryBoundTests(ITestOutputHelper output)
 {
     private const int MaxEvents = 2000;
 
-    private static (EngineHarness Harness, HistoryRecordingService Recorder) RecordingHarness()
-    {
-        var inner = new InMemoryOrchestrationService(NullLoggerFactory.Instance);
-        var recorder = new HistoryRecordingService(inner);
-        var harness = new EngineHarness().StartWith(provider => FlujoEngine.StartAsync(provider, recorder, inner));
-        return (harness, recorder);
-    }
+    private static (EngineHarness Harness, HistoryRecordingService Recorder) RecordingHarness() => HistoryRecordingService.Harness();
 
     private void AssertBounded(HistoryRecordingService recorder, Stopwatch clock)
     {

@@ -5,7 +5,8 @@ namespace Flujo.Durable.Tests.Support;
 
 /// <summary>
 /// Wraps an orchestration service and records, per orchestration instance, the largest history (events of the new
-/// runtime state) the worker ever saved for it. Runs work items 100 at a time like the engine's own wrapper.
+/// runtime state) the worker ever saved for it, and the name of every activity the orchestrations scheduled. Runs work
+/// items 100 at a time like the engine's own wrapper.
 /// </summary>
 public sealed class HistoryRecordingService(IOrchestrationService inner) : IOrchestrationService
 {
@@ -13,6 +14,19 @@ public sealed class HistoryRecordingService(IOrchestrationService inner) : IOrch
 
     /// <summary>Largest saved history per instance id.</summary>
     public IReadOnlyDictionary<string, int> LargestHistory => _largest;
+
+    private readonly ConcurrentQueue<string> _scheduled = new();
+
+    /// <summary>The names of the activities scheduled, in the order their episodes were saved.</summary>
+    public IReadOnlyList<string> ScheduledActivities => [.. _scheduled];
+
+    /// <summary>A harness whose in-memory engine runs over a recorder.</summary>
+    public static (EngineHarness Harness, HistoryRecordingService Recorder) Harness()
+    {
+        var inner = new Microsoft.DurableTask.Testing.Sidecar.InMemoryOrchestrationService(Microsoft.Extensions.Logging.Abstractions.NullLoggerFactory.Instance);
+        var recorder = new HistoryRecordingService(inner);
+        return (new EngineHarness().StartWith(provider => Flujo.Hosting.Engine.FlujoEngine.StartAsync(provider, recorder, inner)), recorder);
+    }
 
     public int MaxConcurrentTaskOrchestrationWorkItems => 100;
     public int MaxConcurrentTaskActivityWorkItems => 100;
@@ -40,6 +54,8 @@ public sealed class HistoryRecordingService(IOrchestrationService inner) : IOrch
     {
         var count = newOrchestrationRuntimeState.Events.Count;
         _largest.AddOrUpdate(workItem.InstanceId, count, (_, seen) => Math.Max(seen, count));
+        foreach (var message in outboundMessages)
+            if (message.Event is DurableTask.Core.History.TaskScheduledEvent scheduled) _scheduled.Enqueue(scheduled.Name ?? string.Empty);
         return inner.CompleteTaskOrchestrationWorkItemAsync(workItem, newOrchestrationRuntimeState, outboundMessages, orchestratorMessages, timerMessages, continuedAsNewMessage, orchestrationState);
     }
 

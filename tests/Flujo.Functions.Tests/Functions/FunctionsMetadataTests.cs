@@ -42,7 +42,7 @@ public sealed class FunctionsMetadataTests
     {
         var names = Metadata.Value.Select(f => f!["name"]!.GetValue<string>()).Order(StringComparer.Ordinal);
 
-        Assert.Equal(["CancelRun", "FlujoAgentAttempt", "FlujoCacheLookup", "FlujoCacheStore", "FlujoConditionFunction", "FlujoPipeline", "FlujoScope", "GetRun", "ListPipelines", "ResumeRun", "StartRun", "StartRunFromQueue", "UnmatchedRoute"], names);
+        Assert.Equal(["CancelRun", "FlujoAgentAttempt", "FlujoCacheLookup", "FlujoCacheStore", "FlujoConditionFunction", "FlujoHooks", "FlujoPipeline", "FlujoScope", "GetRun", "ListPipelines", "ResumeRun", "StartRun", "StartRunFromQueue", "UnmatchedRoute"], names);
     }
 
     [Fact]

@@ -4,17 +4,12 @@ using Flujo.Agents;
 using Flujo.Definition;
 using Flujo.Definition.Building;
 using Flujo.Durable;
-using Flujo.Durable.Orchestration;
 using Flujo.Durable.Runs;
-using Flujo.Durable.Steps;
-using Flujo.Execution;
-using Flujo.Functions.Functions;
 using Flujo.Functions.Tests.Support;
 using Flujo.Hosting.Engine;
 using Flujo.Json;
 using Flujo.Registration;
 using Flujo.Results;
-using Microsoft.DurableTask.Testing;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Flujo.Functions.Tests.Functions;
@@ -52,15 +47,7 @@ public sealed class OrchestratorFunctionTests
     private static async Task<PipelineResult> RunThroughFunctionsAsync(PipelineDefinition pipeline, JsonNode input)
     {
         await using var services = Services([1]);
-        var orchestrator = new PipelineOrchestratorFunction(StepRunnerRegistry.Default);
-        var activity = new ActivityFunctions(services);
-        await using var host = await DurableTaskTestHost.StartAsync(registry =>
-        {
-            // Typed input, as the Functions worker binds it: the function reads it with context.GetInput<PipelineRunInput>().
-            registry.AddOrchestratorFunc<PipelineRunInput, PipelineResult>(FlujoTaskNames.PipelineOrchestrator, (context, _) => orchestrator.RunAsync(context));
-            registry.AddActivityFunc<StepAttemptRequest, AttemptOutcome>(FlujoTaskNames.AgentAttemptActivity,
-                (_, request) => activity.AgentAttemptAsync(request, FakeFunctionContext.Create()));
-        });
+        await using var host = await FunctionsTestHost.StartAsync(services);
         var runs = new DurableTaskClientRunClient(host.Client);
         var runId = await runs.StartAsync(pipeline, input);
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));

@@ -37,10 +37,15 @@ public sealed class StorageEngine : IAsyncDisposable
         WorkerId = "flujo-storage-tests",
     };
 
-    public static async Task<StorageEngine> StartAsync(AzuriteFixture azurite, Type testClass, params (string Name, Func<AgentRequest, Task<AgentResponse>> Behaviour)[] agents)
+    public static Task<StorageEngine> StartAsync(AzuriteFixture azurite, Type testClass, params (string Name, Func<AgentRequest, Task<AgentResponse>> Behaviour)[] agents) =>
+        StartAsync(azurite, testClass, _ => { }, agents);
+
+    /// <param name="configure">Services of the test's own (hooks, ...), added after Flujo's.</param>
+    public static async Task<StorageEngine> StartAsync(AzuriteFixture azurite, Type testClass, Action<IServiceCollection> configure, params (string Name, Func<AgentRequest, Task<AgentResponse>> Behaviour)[] agents)
     {
         var services = new ServiceCollection();
         services.AddFlujo();
+        configure(services);
         foreach (var (name, behaviour) in agents) services.AddFlujoAgent(name, _ => new DelegateAgent(behaviour));
         var provider = services.BuildServiceProvider();
         var hub = azurite.TaskHub(testClass);
