@@ -7,6 +7,8 @@ var app = new CommandApp();
 app.Configure(config =>
 {
     config.SetApplicationName("flujo");
+    // flujo --version: the package version (Directory.Build.props).
+    config.UseAssemblyInformationalVersion();
     config.ConfigureConsole(Consoles.Out);
     // An unknown option is a bad argument (exit 2), not something to ignore.
     config.UseStrictParsing();

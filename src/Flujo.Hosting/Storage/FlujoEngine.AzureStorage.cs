@@ -68,6 +68,8 @@ public sealed partial class FlujoEngine
             WorkItemQueueVisibilityTimeout = storage.WorkItemQueueVisibilityTimeout,
             ExtendedSessionsEnabled = storage.ExtendedSessionsEnabled,
             ExtendedSessionIdleTimeout = storage.ExtendedSessionIdleTimeout,
+            MaxConcurrentTaskActivityWorkItems = storage.MaxConcurrentActivities,
+            MaxConcurrentTaskOrchestrationWorkItems = storage.MaxConcurrentOrchestrations,
             LoggerFactory = loggerFactory ?? NullLoggerFactory.Instance,
         };
         return new AzureStorageOrchestrationService(settings);
