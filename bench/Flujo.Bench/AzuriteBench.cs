@@ -282,7 +282,7 @@ internal static class AzuriteBench
                 var deadline = DateTime.UtcNow + RunTimeout;
                 while (true)
                 {
-                    var ended = await EndedRuns(prefix + "-");
+                    var ended = await EndedRuns.QueryAsync(query, prefix + "-");
                     if (ended.Count == count)
                     {
                         var notCompleted = ended.Where(s => s.OrchestrationStatus != OrchestrationStatus.Completed).ToList();
@@ -293,26 +293,6 @@ internal static class AzuriteBench
                     await Task.Delay(batchPoll);
                 }
             });
-        }
-
-        async Task<List<OrchestrationState>> EndedRuns(string prefix)
-        {
-            var states = new List<OrchestrationState>();
-            string? token = null;
-            do
-            {
-                var page = await query.GetOrchestrationWithQueryAsync(new OrchestrationQuery
-                {
-                    InstanceIdPrefix = prefix,
-                    RuntimeStatus = [OrchestrationStatus.Completed, OrchestrationStatus.Failed, OrchestrationStatus.Terminated, OrchestrationStatus.Canceled],
-                    PageSize = 100,
-                    ContinuationToken = token,
-                    FetchInputsAndOutputs = false,
-                }, CancellationToken.None);
-                states.AddRange(page.OrchestrationState);
-                token = string.IsNullOrEmpty(page.ContinuationToken) ? null : page.ContinuationToken;
-            } while (token is not null);
-            return states;
         }
 
         async Task<string> StartBaseline(PipelineDefinition pipeline, string id)

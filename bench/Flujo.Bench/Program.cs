@@ -13,12 +13,14 @@ using Microsoft.Extensions.DependencyInjection;
 // Other modes (docs/benchmarks.md): --azurite (same comparison on Azure Storage/Azurite, one worker and task hub),
 // --workflowcore (2,000 concurrent 5-step runs in memory vs WorkflowCore 3.22.0 and the bare engine),
 // --parallel (a 100-branch parallel step vs a hand-written fan-out), --loop (1,000 vs 100 loop iterations, time per iteration),
+// --azurite-slow (200 concurrent runs of 5 x 100 ms steps on Azurite, worker defaults, vs the hand-written orchestration),
 // --loader (worst-case 1 MiB pipeline files: time and peak heap per shape),
 // --chat (the chat agent vs a direct IChatClient call, and 200 concurrent chat runs, against a loopback server answering after 200 ms),
 // --throughput (1,000 and 5,000 concurrent runs of 5 slow steps vs WorkflowCore, Agent Framework Workflows and the bare engine;
 // 2,000 × 5 trivial steps with distinct inputs),
 // --tracing (the 20-step run with OpenTelemetry tracing and metrics on, to the in-memory exporter, vs off),
 // --hooks (the 20-step run with a no-op lifecycle hook vs without hooks).
+if (args.Contains("--azurite-slow")) return await AzuriteSlowBench.RunAsync(args);
 if (args.Contains("--azurite")) return await AzuriteBench.RunAsync(args);
 if (args.Contains("--workflowcore")) return await WorkflowCoreBench.RunAsync(args);
 if (args.Contains("--parallel")) return await ParallelBench.RunAsync(args);

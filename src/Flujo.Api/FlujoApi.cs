@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Flujo.Api.Http;
+using Flujo.Api.Inspection;
 using Flujo.Api.Resume;
 using Flujo.Context;
 using Flujo.Definition;
@@ -19,7 +20,7 @@ namespace Flujo.Api;
 /// The run-management HTTP API, host-neutral: every status code and body is decided here; hosts (the Functions app,
 /// the local server) only bind the request and copy the <see cref="ApiResponse"/> out. Routes, all under <c>/api</c>:
 /// <c>POST pipelines/{name}/runs</c>, <c>GET runs/{id}</c>, <c>POST runs/{id}/cancel</c>, <c>POST runs/{id}/resume</c>,
-/// <c>GET pipelines</c>.
+/// <c>GET pipelines</c>, <c>GET runs</c>, <c>GET runs/{id}/timeline</c>.
 /// </summary>
 public sealed class FlujoApi
 {
@@ -110,6 +111,61 @@ public sealed class FlujoApi
         var waiting = await HumanWaitFinder.FindAsync(_runs, snapshot, cancellationToken);
         return ApiResponse.Json(200, RunView(snapshot, waiting));
     }
+
+    /// <summary>
+    /// <c>GET /api/runs?pipeline=&amp;status=&amp;top=&amp;continuationToken=</c>: 200 <c>{ runs: [ { runId, pipeline, version, status,
+    /// createdAt, lastUpdatedAt, step, costUsd, tokens } ], continuationToken }</c>, top-level runs only, newest first;
+    /// <c>continuationToken</c> is null on the last page. 400 problem+json for a parameter that is not valid (see
+    /// <see cref="RunListQuery.Parse"/>). 501 when the run client cannot list instances.
+    /// </summary>
+    /// <param name="query">Every value the request's query string gives a parameter name.</param>
+    public async Task<ApiResponse> ListRunsAsync(Func<string, IReadOnlyList<string?>> query, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        const string instance = "/api/runs";
+        var (parsed, error) = RunListQuery.Parse(query);
+        if (parsed is null) return Problems.InvalidQuery(error!, instance);
+        if (_runs is not IRunInspectionClient inspection) return NotInspectable(instance);
+
+        var (runs, next) = await RunList.ListAsync(inspection, parsed, cancellationToken);
+        var list = new JsonArray();
+        foreach (var run in runs)
+        {
+            list.Add(new JsonObject
+            {
+                ["runId"] = run.RunId,
+                ["pipeline"] = run.Pipeline,
+                ["version"] = run.Version,
+                ["status"] = Enum(run.Status),
+                ["createdAt"] = run.CreatedAt,
+                ["lastUpdatedAt"] = run.LastUpdatedAt,
+                ["step"] = run.Step,
+                ["costUsd"] = run.CostUsd,
+                ["tokens"] = run.Tokens,
+            });
+        }
+        var body = new JsonObject { ["runs"] = list, ["continuationToken"] = next is null ? null : RunListQuery.Token(next) };
+        // The null token is part of the contract ("no more pages"): written even though nulls are usually left out.
+        return ApiResponse.Json(200, body);
+    }
+
+    /// <summary>
+    /// <c>GET /api/runs/{id}/timeline</c>: 200 with the run as a tree of steps with their attempts (<see cref="RunTimeline"/>;
+    /// the shape is in docs/http-api.md); 404 for an unknown run.
+    /// </summary>
+    public async Task<ApiResponse> GetTimelineAsync(string runId, CancellationToken cancellationToken = default)
+    {
+        runId ??= string.Empty;
+        var instance = Problems.Instance("/api/runs/{0}/timeline", runId);
+        if (RunIdRules.Check(runId) is not null) return Problems.RunNotFound(runId, instance);
+        var snapshot = await _runs.GetAsync(runId, cancellationToken);
+        if (snapshot is null) return Problems.RunNotFound(runId, instance);
+        var waiting = await HumanWaitFinder.FindAsync(_runs, snapshot, cancellationToken);
+        return ApiResponse.Json(200, await RunTimeline.BuildAsync(_runs, snapshot, waiting, cancellationToken));
+    }
+
+    private static ApiResponse NotInspectable(string instance) =>
+        Problems.Create(501, "not-implemented", "The run store cannot list runs.", "This host's run client cannot query its task hub's instances.", instance);
 
     /// <summary>
     /// <c>POST /api/runs/{id}/resume</c> with <c>{ "input": &lt;answer&gt;, "step": "&lt;step path&gt;"? }</c>: answers a waiting
@@ -321,7 +377,7 @@ public sealed class FlujoApi
         return view;
     }
 
-    private static string Enum<T>(T value) where T : struct, System.Enum =>
+    internal static string Enum<T>(T value) where T : struct, System.Enum =>
         JsonSerializer.SerializeToNode(value, FlujoJson.Options)!.GetValue<string>();
 
     /// <summary>Reads a JSON body of at most the configured size and parses it: the request, or the problem to answer with.</summary>

@@ -7,6 +7,8 @@ var app = new CommandApp();
 app.Configure(config =>
 {
     config.SetApplicationName("flujo");
+    // flujo --version: the package version (Directory.Build.props).
+    config.UseAssemblyInformationalVersion();
     config.ConfigureConsole(Consoles.Out);
     // An unknown option is a bad argument (exit 2), not something to ignore.
     config.UseStrictParsing();
@@ -41,7 +43,7 @@ app.Configure(config =>
             .WithExample("runs", "start", "samples/support-triage.yaml", "--store", "azurite");
         runs.AddCommand<RunsListCommand>("list").WithDescription("List the task hub's runs, newest first.")
             .WithExample("runs", "list", "--store", "azurite", "--status", "Running");
-        runs.AddCommand<RunsShowCommand>("show").WithDescription("Show a run's progress, then its result.")
+        runs.AddCommand<RunsShowCommand>("show").WithDescription("Show a run as a tree of steps with timings, attempts, costs and the feedback of failed attempts.")
             .WithExample("runs", "show", "support-triage-1a2b", "--store", "azurite", "--json");
         runs.AddCommand<RunsResumeCommand>("resume").WithDescription("Answer a run's waiting human step; the run goes on.")
             .WithExample("runs", "resume", "review-1a2b", "--input", "{\"approved\": true}", "--store", "azurite");

@@ -1,6 +1,4 @@
 using System.Diagnostics;
-using System.Net;
-using System.Net.Sockets;
 using System.Text;
 using System.Text.Json.Nodes;
 using Flujo.Cli.Tests.Support;
@@ -28,7 +26,7 @@ public sealed class LocalStoreTests : IAsyncLifetime
         """;
 
     private readonly TempFolder _folder = new();
-    private readonly int _port = FreePortRange();
+    private readonly int _port = FreePorts.Range();
     private Dictionary<string, string> _env = null!;
 
     public Task InitializeAsync()
@@ -130,31 +128,6 @@ public sealed class LocalStoreTests : IAsyncLifetime
 
     /// <summary>Successful step attempts in a worker's log (one "✓ &lt;run&gt; &lt;step&gt; attempt n" line each).</summary>
     private static int Executed(string log) => log.Split('\n').Count(l => l.Contains('✓') && l.Contains(" spread-", StringComparison.Ordinal));
-
-    private static int FreePortRange()
-    {
-        for (var attempt = 0; attempt < 50; attempt++)
-        {
-            var port = Random.Shared.Next(20000, 40000);
-            if (Enumerable.Range(port, 3).All(IsFree)) return port;
-        }
-        throw new InvalidOperationException("No three free consecutive ports.");
-    }
-
-    private static bool IsFree(int port)
-    {
-        try
-        {
-            using var listener = new TcpListener(IPAddress.Loopback, port);
-            listener.Start();
-            listener.Stop();
-            return true;
-        }
-        catch (SocketException)
-        {
-            return false;
-        }
-    }
 
     /// <summary>A <c>flujo worker</c> child process; its stderr is kept.</summary>
     private sealed class WorkerProcess : IDisposable

@@ -16,37 +16,30 @@ namespace Flujo.Cli.Tests;
 public sealed class RunsResumeTests : IAsyncLifetime
 {
     private readonly TempFolder _folder = new();
-    private readonly string _hub = "TResume" + Guid.NewGuid().ToString("N")[..10];
-    private AzuriteLauncher _azurite = null!;
-    private ServiceProvider _services = null!;
-    private FlujoEngine _engine = null!;
+    private AzuriteWorker _worker = null!;
 
-    public async Task InitializeAsync()
-    {
-        _azurite = await AzuriteLauncher.EnsureRunningAsync(TimeSpan.FromSeconds(90));
-        _services = CliServices.Create().BuildServiceProvider();
-        _engine = await FlujoEngine.StartOnAzureStorageAsync(_services, AzuriteLauncher.ConnectionString, _hub, "resume-tests",
-            storage: new AzureStorageEngineOptions { MaxQueuePollingInterval = TimeSpan.FromMilliseconds(100) });
-    }
+    private string TaskHub => _worker.TaskHub;
+
+    private FlujoEngine Engine => _worker.Engine;
+
+    public async Task InitializeAsync() => _worker = await AzuriteWorker.StartAsync("TResume", "resume-tests");
 
     public async Task DisposeAsync()
     {
-        await _engine.DisposeAsync();
-        await _services.DisposeAsync();
-        await _azurite.DisposeAsync();
+        await _worker.DisposeAsync();
         _folder.Dispose();
     }
 
     private Task<CliResult> ResumeAsync(string runId, params string[] more) =>
-        _folder.FlujoAsync(["runs", "resume", runId, "--store", "azurite", "--task-hub", _hub, .. more]);
+        _folder.FlujoAsync(["runs", "resume", runId, "--store", "azurite", "--task-hub", TaskHub, .. more]);
 
     private async Task<string> StartPausedAsync(string runId)
     {
-        await _engine.Client.StartAsync(TestPipelines.Review(), JsonValue.Create("the draft"), runId: runId);
+        await Engine.Client.StartAsync(TestPipelines.Review(), JsonValue.Create("the draft"), runId: runId);
         var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
         while (true)
         {
-            if (await _engine.Client.GetAsync(runId) is { } run && (await HumanWaitFinder.FindAsync(_engine.Client, run)).Count > 0) return runId;
+            if (await Engine.Client.GetAsync(runId) is { } run && (await HumanWaitFinder.FindAsync(Engine.Client, run)).Count > 0) return runId;
             Assert.True(DateTime.UtcNow < deadline, $"Run {runId} did not pause within 30 s.");
             await Task.Delay(100);
         }
@@ -57,7 +50,7 @@ public sealed class RunsResumeTests : IAsyncLifetime
     {
         var runId = await StartPausedAsync("review-cli-1");
 
-        var show = await _folder.FlujoAsync("runs", "show", runId, "--store", "azurite", "--task-hub", _hub, "--json");
+        var show = await _folder.FlujoAsync("runs", "show", runId, "--store", "azurite", "--task-hub", TaskHub, "--json");
         Assert.True(show.ExitCode == ExitCodes.Success, show.ToString());
         var view = JsonNode.Parse(show.Stdout)!;
         Assert.Equal("paused", view["status"]!.GetValue<string>());
@@ -68,7 +61,7 @@ public sealed class RunsResumeTests : IAsyncLifetime
         Assert.True(wrong.ExitCode == ExitCodes.InvalidInput, wrong.ToString());
         Assert.Contains("does not match the schema of step 'approve'", wrong.Stderr);
         Assert.Contains("/approved", wrong.Stderr);
-        Assert.Equal("approve", (await HumanWaitFinder.FindAsync(_engine.Client, (await _engine.Client.GetAsync(runId))!)).Single().StepPath);
+        Assert.Equal("approve", (await HumanWaitFinder.FindAsync(Engine.Client, (await Engine.Client.GetAsync(runId))!)).Single().StepPath);
 
         var right = await ResumeAsync(runId, "--input", """{"approved": true}""", "--json");
 
@@ -76,7 +69,7 @@ public sealed class RunsResumeTests : IAsyncLifetime
         var accepted = JsonNode.Parse(right.Stdout)!;
         Assert.Equal(runId, accepted["runId"]!.GetValue<string>());
         Assert.Equal("approve", accepted["step"]!.GetValue<string>());
-        var result = await _engine.Client.WaitForResultAsync(runId, TimeSpan.FromSeconds(30));
+        var result = await Engine.Client.WaitForResultAsync(runId, TimeSpan.FromSeconds(30));
         Assert.Equal(Results.RunStatus.Completed, result.Status);
         Assert.True(JsonNode.DeepEquals(JsonNode.Parse("""{"approved":true}"""), result.Output), result.Output?.ToJsonString());
     }
@@ -84,7 +77,7 @@ public sealed class RunsResumeTests : IAsyncLifetime
     [Fact]
     public async Task Resume_RunNotPaused_Exit1SayingItsStatus()
     {
-        await _engine.Client.RunAsync(TestPipelines.Plain(), runId: "plain-cli-1", timeout: TimeSpan.FromSeconds(30));
+        await Engine.Client.RunAsync(TestPipelines.Plain(), runId: "plain-cli-1", timeout: TimeSpan.FromSeconds(30));
 
         var cli = await ResumeAsync("plain-cli-1", "--input", "true");
 
@@ -125,18 +118,18 @@ public sealed class RunsResumeTests : IAsyncLifetime
                 schema: { type: object, properties: { approved: { type: boolean } }, required: [approved] }
             """);
 
-        var run = await _folder.FlujoWithStdinAsync("", "run", "review.yaml", "--store", "azurite", "--task-hub", _hub, "--run-id", "review-cli-eof");
+        var run = await _folder.FlujoWithStdinAsync("", "run", "review.yaml", "--store", "azurite", "--task-hub", TaskHub, "--run-id", "review-cli-eof");
 
         Assert.True(run.ExitCode == ExitCodes.Paused, run.ToString());
-        Assert.Contains(run.StderrLines, l => l.Contains($"stays paused on task hub {_hub}", StringComparison.Ordinal) && l.Contains("flujo runs resume review-cli-eof", StringComparison.Ordinal));
-        var snapshot = await _engine.Client.GetAsync("review-cli-eof");
+        Assert.Contains(run.StderrLines, l => l.Contains($"stays paused on task hub {TaskHub}", StringComparison.Ordinal) && l.Contains("flujo runs resume review-cli-eof", StringComparison.Ordinal));
+        var snapshot = await Engine.Client.GetAsync("review-cli-eof");
         Assert.NotNull(snapshot);
         Assert.False(snapshot.IsFinished, "The durable run must stay paused, not be cancelled.");
 
         var resume = await ResumeAsync("review-cli-eof", "--input", """{"approved": false}""");
 
         Assert.True(resume.ExitCode == ExitCodes.Success, resume.ToString());
-        var result = await _engine.Client.WaitForResultAsync("review-cli-eof", TimeSpan.FromSeconds(60));
+        var result = await Engine.Client.WaitForResultAsync("review-cli-eof", TimeSpan.FromSeconds(60));
         Assert.Equal(Results.RunStatus.Completed, result.Status);
         Assert.True(JsonNode.DeepEquals(JsonNode.Parse("""{"approved":false}"""), result.Output), result.Output?.ToJsonString());
     }

@@ -24,8 +24,11 @@ public sealed class ApiResponse
     /// <summary>Extra headers (for example <c>Location</c>); the content type is in <see cref="ContentType"/>.</summary>
     public IDictionary<string, string> Headers { get; }
 
-    /// <summary>The JSON body; null for an empty body.</summary>
+    /// <summary>The JSON body; null for an empty body (or when the body is <see cref="Content"/>).</summary>
     public JsonNode? Body { get; }
+
+    /// <summary>A body that is not JSON (the dashboard's files), sent as these bytes; null when <see cref="Body"/> is the body.</summary>
+    public byte[]? Content { get; private init; }
 
     public string ContentType { get; }
 
@@ -33,4 +36,8 @@ public sealed class ApiResponse
     public bool IsProblem => ContentType == ProblemContentType;
 
     public static ApiResponse Json(int statusCode, JsonNode? body) => new(statusCode, body);
+
+    /// <summary>A response whose body is <paramref name="content"/> as is (HTML, script, style, image).</summary>
+    public static ApiResponse Bytes(int statusCode, byte[] content, string contentType) =>
+        new(statusCode, body: null, contentType) { Content = content ?? throw new ArgumentNullException(nameof(content)) };
 }

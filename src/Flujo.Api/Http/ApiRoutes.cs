@@ -10,7 +10,9 @@ public static class ApiRoutes
     public static readonly IReadOnlyList<(string Method, string Template)> All =
     [
         ("POST", "pipelines/{name}/runs"),
+        ("GET", "runs"),
         ("GET", "runs/{id}"),
+        ("GET", "runs/{id}/timeline"),
         ("POST", "runs/{id}/cancel"),
         ("POST", "runs/{id}/resume"),
         ("GET", "pipelines"),

@@ -2,7 +2,9 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using DurableTask.Core;
 using Flujo.Api;
+using Flujo.Api.Inspection;
 using Flujo.Api.Resume;
+using Flujo.Cli.Inspection;
 using Flujo.Cli.Rendering;
 using Flujo.Definition;
 using Flujo.Durable.Runs;
@@ -119,41 +121,44 @@ public sealed class RunsListCommand : AsyncCommand<RunsListSettings>
     }
 }
 
-/// <summary><c>flujo runs show &lt;id&gt;</c>: a run's progress, then its full result.</summary>
-public sealed class RunsShowCommand : AsyncCommand<RunIdSettings>
+/// <summary>
+/// <c>flujo runs show &lt;id&gt;</c>: a run's step tree with timings, attempts, costs and the feedback of failed attempts (the run
+/// timeline, <c>GET /api/runs/{id}/timeline</c>), from a task hub or from a Flujo HTTP API (<c>--server</c>); <c>--json</c> writes the
+/// timeline JSON. Exit 2 for an unknown run, 1 when the store or server cannot be reached.
+/// </summary>
+public sealed class RunsShowCommand : AsyncCommand<RunsShowSettings>
 {
-    public override async Task<int> ExecuteAsync(CommandContext context, RunIdSettings settings, CancellationToken cancellationToken)
+    public override async Task<int> ExecuteAsync(CommandContext context, RunsShowSettings settings, CancellationToken cancellationToken)
+    {
+        var (timeline, exitCode) = settings.ServerUri is { } server
+            ? await ServerTimelineReader.ReadAsync(server, settings.Id, settings.ApiKey ?? Environment.GetEnvironmentVariable("FLUJO_API_KEY"), cancellationToken)
+            : await ReadFromTaskHubAsync(settings, cancellationToken);
+        if (timeline is null) return exitCode;
+
+        if (settings.Json) Console.Out.WriteLine(timeline.ToJsonString(FlujoJson.Indented));
+        else TimelineRenderer.Write(Consoles.Out, timeline);
+        return ExitCodes.Success;
+    }
+
+    private static async Task<(JsonObject? Timeline, int ExitCode)> ReadFromTaskHubAsync(RunsShowSettings settings, CancellationToken cancellationToken)
     {
         using var hub = await TaskHubTarget.ConnectAsync(settings, cancellationToken);
-        if (hub is null) return ExitCodes.RunFailed;
-        RunSnapshot? run;
+        if (hub is null) return (null, ExitCodes.RunFailed);
         try
         {
-            run = await hub.Runs.GetAsync(settings.Id, cancellationToken);
+            var run = await hub.Runs.GetAsync(settings.Id, cancellationToken);
+            if (run is null)
+            {
+                Consoles.Error.MarkupLine($"[red]error[/] No run with id '{Markup.Escape(settings.Id)}' on {Markup.Escape(TaskHubTarget.Describe(settings))}.");
+                return (null, ExitCodes.InvalidInput);
+            }
+            var waiting = await HumanWaitFinder.FindAsync(hub.Runs, run, cancellationToken);
+            return (await RunTimeline.BuildAsync(hub.Runs, run, waiting, cancellationToken), ExitCodes.Success);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
-            return TaskHubTarget.ReportStorageError(settings, ex);
+            return (null, TaskHubTarget.ReportStorageError(settings, ex));
         }
-        if (run is null)
-        {
-            Consoles.Error.MarkupLine($"[red]error[/] No run with id '{Markup.Escape(settings.Id)}' on {Markup.Escape(TaskHubTarget.Describe(settings))}.");
-            return ExitCodes.InvalidInput;
-        }
-
-        IReadOnlyList<Flujo.Durable.Orchestration.HumanWait> waiting;
-        try
-        {
-            waiting = await HumanWaitFinder.FindAsync(hub.Runs, run, cancellationToken);
-        }
-        catch (Exception ex) when (ex is not OperationCanceledException)
-        {
-            return TaskHubTarget.ReportStorageError(settings, ex);
-        }
-
-        if (settings.Json) Console.Out.WriteLine(FlujoApi.RunView(run, waiting).ToJsonString(FlujoJson.Indented));
-        else RunRenderer.WriteRun(Consoles.Out, run, waiting);
-        return ExitCodes.Success;
     }
 }
 

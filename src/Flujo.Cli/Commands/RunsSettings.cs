@@ -104,3 +104,28 @@ public sealed class RunsResumeSettings : RunIdSettings
         return base.Validate();
     }
 }
+
+public sealed class RunsShowSettings : RunIdSettings
+{
+    [CommandOption("--server <URL>")]
+    [Description("Read the run from a Flujo HTTP API (flujo serve, or the Functions app) instead of a task hub, e.g. http://127.0.0.1:7071.")]
+    public string? Server { get; init; }
+
+    [CommandOption("--api-key <KEY>")]
+    [Description("The Functions app's function key for --server (sent as x-functions-key); default: the FLUJO_API_KEY variable.")]
+    public string? ApiKey { get; init; }
+
+    /// <summary>The server's base address, once <see cref="Validate"/> accepted it.</summary>
+    public Uri? ServerUri => Server is null ? null : new Uri(Server.EndsWith('/') ? Server : Server + "/");
+
+    public override ValidationResult Validate()
+    {
+        if (Server is null)
+            return ApiKey is not null ? ValidationResult.Error("--api-key goes with --server.") : base.Validate();
+        if (Store is not null || Storage is not null) return ValidationResult.Error("Use either --server or a task hub (--store azurite / --storage), not both.");
+        if (!Uri.TryCreate(Server, UriKind.Absolute, out var uri) || uri.Scheme is not ("http" or "https") || !string.IsNullOrEmpty(uri.Query) || !string.IsNullOrEmpty(uri.Fragment))
+            return ValidationResult.Error($"--server must be an http:// or https:// address such as http://127.0.0.1:7071; got '{Server}'.");
+        if (RunIdRules.Check(Id) is { } idProblem) return ValidationResult.Error($"<id>: {idProblem}");
+        return ValidationResult.Success();
+    }
+}

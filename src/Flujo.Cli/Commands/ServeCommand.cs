@@ -67,6 +67,7 @@ public sealed class ServeCommand : AsyncCommand<ServeSettings>
         errors.MarkupLine($"Serving {catalog.Pipelines.Count} pipeline(s) from {Markup.Escape(folder)} at [bold]{server.BaseAddress}api[/] (runs {Markup.Escape(store)}). Ctrl+C stops.");
         foreach (var pipeline in catalog.Pipelines)
             errors.MarkupLine($"  POST {server.BaseAddress}api/pipelines/{Markup.Escape(pipeline.Name)}/runs");
+        errors.MarkupLine($"Dashboard: [bold]{server.BaseAddress}[/]");
         await shutdown.WaitAsync();
         errors.MarkupLine("[grey]Stopping...[/]");
         if (!await ShutdownSignal.WithinAsync(server.DisposeAsync().AsTask(), TimeSpan.FromSeconds(30)))

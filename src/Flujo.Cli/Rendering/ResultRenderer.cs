@@ -55,7 +55,7 @@ internal static class ResultRenderer
         }
     }
 
-    private static string Notes(StepResult step)
+    internal static string Notes(StepResult step)
     {
         var notes = new List<string>();
         if (step.Metadata[MetadataKeys.ExecutedBranchKey] is { } key) notes.Add($"branch {key.ToJsonString().Trim('"')}");

@@ -111,6 +111,7 @@ public sealed class LocalServer : IAsyncDisposable
             app.UseFlujoApiErrors(logger);
             app.UseRouting();
             app.MapFlujoApi(api, options.PublicBaseUri);
+            app.MapFlujoDashboard();
             await app.StartAsync(cancellationToken);
 
             var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses.FirstOrDefault()

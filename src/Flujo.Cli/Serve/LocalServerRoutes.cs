@@ -26,6 +26,10 @@ public static class LocalServerRoutes
 
         routes.MapPost("/api/pipelines/{name}/runs", async http =>
             await WriteAsync(http, await api.StartRunAsync(Route(http, "name"), http.Request.Body, http.Request.ContentLength, http.Request.ContentType, BaseUri(http), http.RequestAborted)));
+        routes.MapGet("/api/runs", async http =>
+            await WriteAsync(http, await api.ListRunsAsync(name => http.Request.Query[name].ToArray(), http.RequestAborted)));
+        routes.MapGet("/api/runs/{id}/timeline", async http =>
+            await WriteAsync(http, await api.GetTimelineAsync(Route(http, "id"), http.RequestAborted)));
         routes.MapGet("/api/runs/{id}", async http =>
             await WriteAsync(http, await api.GetRunAsync(Route(http, "id"), http.RequestAborted)));
         routes.MapPost("/api/runs/{id}/cancel", async http =>
@@ -45,6 +49,7 @@ public static class LocalServerRoutes
         foreach (var (key, value) in api.Headers) response.Headers[key] = value;
         response.ContentType = api.ContentType;
         if (api.Body is not null) await response.WriteAsync(api.Body.ToJsonString(FlujoJson.Options), http.RequestAborted);
+        else if (api.Content is not null) await response.Body.WriteAsync(api.Content, http.RequestAborted);
     }
 
     private static string Route(HttpContext http, string name) => http.Request.RouteValues[name] as string ?? string.Empty;

@@ -45,6 +45,17 @@ public sealed class AttemptOutcome
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)]
     public decimal InterruptedCostUsd { get; init; }
 
+    /// <summary>
+    /// The step path and attempt this outcome answers, copied from the request by the attempt activity: the orchestration
+    /// history always keeps an activity's output but not always its input, and the run timeline reads which attempt it was here.
+    /// </summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string? StepPath { get; set; }
+
+    /// <inheritdoc cref="StepPath"/>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)]
+    public int Attempt { get; set; }
+
     [JsonIgnore]
     public bool Succeeded => Status == AttemptStatus.Succeeded;
 

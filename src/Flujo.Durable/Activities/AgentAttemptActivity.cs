@@ -35,6 +35,8 @@ public sealed class AgentAttemptActivity : TaskActivity<StepAttemptRequest, Atte
             ? await ExecuteAsync(input, journal: null)
             : (await _recorder.ExecuteAsync(input, journal => ExecuteAsync(input, journal))).Outcome;
         AttemptSpans.End(span, outcome);
+        outcome.StepPath = input.StepPath ?? input.Step.Name;
+        outcome.Attempt = input.Attempt;
         return outcome;
     }
 

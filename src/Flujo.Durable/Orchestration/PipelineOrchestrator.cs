@@ -70,8 +70,7 @@ public sealed class PipelineOrchestrator : TaskOrchestrator<PipelineRunInput, Pi
         foreach (var step in pipeline.Steps)
         {
             if (hooks.Stop is not null) break;
-            progress.CurrentStep = step.Name;
-            environment.Publish();
+            environment.ReportStep(step.Name);
 
             var stepResult = await execution.RunStepAsync(step);
             run.Record(stepResult);
@@ -111,6 +110,8 @@ public sealed class PipelineOrchestrator : TaskOrchestrator<PipelineRunInput, Pi
         RunTelemetry.Ended(context, input, trace, runSpan, startedAt, result);
 
         progress.CurrentStep = null;
+        progress.Attempt = null;
+        progress.Phase = RunPhase.Running;
         progress.Status = result.Status;
         progress.Message = result.Error;
         progress.CostUsd = run.TotalCostUsd;

@@ -14,8 +14,8 @@ namespace Flujo.Durable.Orchestration;
 /// </summary>
 public sealed class RunEnvironment
 {
-    /// <summary>Most sub-orchestration ids listed in the custom status (it must stay under 16 KB).</summary>
-    private const int MaxChildrenShown = 64;
+    /// <summary>Most characters of a waiting step's message in the status's flat <see cref="RunProgress.Message"/>.</summary>
+    public const int MaxFlatMessageLength = 500;
 
     public RunEnvironment(TaskOrchestrationContext orchestration, PipelineDefinition pipeline, StepRunnerRegistry runners,
         CompiledJsonSchema? contextSchema, UsageMeter meter, RunProgress progress)
@@ -58,9 +58,43 @@ public sealed class RunEnvironment
     /// <summary>Shows <paramref name="stepPath"/> as the current step.</summary>
     public void ReportStep(string stepPath)
     {
-        if (Progress.CurrentStep == stepPath) return;
+        if (Progress.CurrentStep == stepPath && Progress.Attempt is null && Progress.Phase is not RunPhase.Retrying) return;
         Progress.CurrentStep = stepPath;
+        Progress.Attempt = null;
+        if (Progress.Phase is RunPhase.Retrying) Progress.Phase = RunPhase.Running;
         Publish();
+    }
+
+    /// <summary>
+    /// Shows attempt <paramref name="attempt"/> of the agent step at <paramref name="stepPath"/>: phase <c>retrying</c> after the
+    /// first attempt, <c>fallback</c> while a fallback chain runs (<see cref="EnterFallback"/>).
+    /// </summary>
+    public void ReportAttempt(string stepPath, int attempt)
+    {
+        Progress.CurrentStep = stepPath;
+        Progress.Attempt = attempt;
+        if (Progress.Phase is not RunPhase.WaitingForInput)
+            Progress.Phase = _fallbackDepth > 0 ? RunPhase.Fallback : attempt > 1 ? RunPhase.Retrying : RunPhase.Running;
+        Publish();
+    }
+
+    private int _fallbackDepth;
+
+    /// <summary>A fallback step starts for a failed step: phase <c>fallback</c> until <see cref="LeaveFallback"/>.</summary>
+    public void EnterFallback(string fallbackStep)
+    {
+        _fallbackDepth++;
+        Progress.FallbackStep = fallbackStep;
+        if (Progress.Phase is not RunPhase.WaitingForInput) Progress.Phase = RunPhase.Fallback;
+        Publish();
+    }
+
+    public void LeaveFallback()
+    {
+        if (_fallbackDepth > 0) _fallbackDepth--;
+        if (_fallbackDepth > 0) return;
+        Progress.FallbackStep = null;
+        if (Progress.Phase is RunPhase.Fallback) Progress.Phase = RunPhase.Running;
     }
 
     /// <summary>Event a sub-orchestration sends its parent when the human steps waiting in it (or below it) change.</summary>
@@ -90,19 +124,27 @@ public sealed class RunEnvironment
         WaitsChanged();
     }
 
-    /// <summary>Shows this orchestration's waits and its children's in the status, and passes them up to the parent.</summary>
+    /// <summary>
+    /// Lists this orchestration's own waits in the status, sums up every wait here and below in the flat fields (phase,
+    /// event, message, count), and passes them up to the parent.
+    /// </summary>
     private void WaitsChanged()
     {
         var all = _ownWaits.Concat(_childWaits.Values.SelectMany(w => w)).ToList();
-        Progress.Waiting = all.Count == 0 ? null : all;
+        Progress.Waiting = _ownWaits.Count == 0 ? null : [.. _ownWaits];
+        Progress.WaitingCount = all.Count == 0 ? null : all.Count;
         if (all.Count > 0 && Progress.Status is RunStatus.Running or RunStatus.Paused)
         {
             Progress.Status = RunStatus.Paused;
-            Progress.Message = all[0].Message;
+            Progress.Phase = RunPhase.WaitingForInput;
+            Progress.EventName = all[0].EventName;
+            Progress.Message = Shorten(all[0].Message);
         }
         else if (Progress.Status == RunStatus.Paused)
         {
             Progress.Status = RunStatus.Running;
+            Progress.Phase = _fallbackDepth > 0 ? RunPhase.Fallback : RunPhase.Running;
+            Progress.EventName = null;
             Progress.Message = null;
         }
         Publish();
@@ -112,7 +154,7 @@ public sealed class RunEnvironment
 
     /// <summary>
     /// Awaits a sub-orchestration while listening for its waits updates (<see cref="ChildWaitsEvent"/>), so the status
-    /// shows a human step waiting anywhere below. The child is listed in <see cref="RunProgress.Children"/> meanwhile.
+    /// shows a human step waiting anywhere below. Hosts find the child by its instance id (<see cref="ChildInstanceId"/>).
     /// </summary>
     public async Task<T> AwaitChildAsync<T>(Task<T> call, string instanceId)
     {
@@ -147,26 +189,17 @@ public sealed class RunEnvironment
         WaitsChanged();
     }
 
-    public void AddChild(string instanceId)
-    {
-        _activeChildren.Add(instanceId);
-        Progress.Children ??= [];
-        if (Progress.Children.Count < MaxChildrenShown) Progress.Children.Add(instanceId);
-        Publish();
-    }
+    public void AddChild(string instanceId) => _activeChildren.Add(instanceId);
 
-    public void RemoveChild(string instanceId)
-    {
-        _activeChildren.Remove(instanceId);
-        if (Progress.Children is null) return;
-        Progress.Children.Remove(instanceId);
-        if (Progress.Children.Count == 0) Progress.Children = null;
-        Publish();
-    }
+    public void RemoveChild(string instanceId) => _activeChildren.Remove(instanceId);
+
+    private static string Shorten(string message) =>
+        message.Length <= MaxFlatMessageLength ? message : string.Concat(message.AsSpan(0, MaxFlatMessageLength - 1), "…");
 
     /// <summary>Sets the custom status: progress with the totals spent so far, kept under the 16 KB Azure Storage allows.</summary>
     public void Publish()
     {
+        Progress.Parent = ParentInstanceId;
         Progress.CostUsd = Meter.SpentCostUsd + BaseCostUsd;
         Progress.Tokens = Meter.SpentTokens + BaseTokens;
         Orchestration.SetCustomStatus(FitStatus(Progress));
@@ -201,13 +234,18 @@ public sealed class RunEnvironment
             Version = progress.Version,
             Status = progress.Status,
             CurrentStep = progress.CurrentStep,
+            Phase = progress.Phase,
+            Attempt = progress.Attempt,
+            FallbackStep = progress.FallbackStep,
             StepsDone = progress.StepsDone,
             TotalSteps = progress.TotalSteps,
             CostUsd = progress.CostUsd,
             Tokens = progress.Tokens,
-            Waiting = shown,
-            Children = progress.Children,
+            EventName = progress.EventName,
             Message = progress.Message,
+            WaitingCount = progress.WaitingCount,
+            Parent = progress.Parent,
+            Waiting = shown,
             Result = progress.Result,
         };
     }

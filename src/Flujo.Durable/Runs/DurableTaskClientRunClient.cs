@@ -13,7 +13,7 @@ namespace Flujo.Durable.Runs;
 /// <see cref="IPipelineRunClient"/> over Microsoft.DurableTask's <see cref="DurableTaskClient"/> (the Functions app's
 /// <c>[DurableClient]</c>, or any gRPC client). Snapshots are read from the raw instance state by <see cref="RunSnapshotReader"/>.
 /// </summary>
-public sealed class DurableTaskClientRunClient : IPipelineRunClient
+public sealed class DurableTaskClientRunClient : IPipelineRunClient, IRunInspectionClient
 {
     private readonly DurableTaskClient _client;
     private readonly Func<PipelineDefinition, TaskName> _orchestratorFor;
@@ -68,6 +68,33 @@ public sealed class DurableTaskClientRunClient : IPipelineRunClient
     /// <inheritdoc />
     public Task RaiseEventAsync(string runId, string eventName, JsonNode? payload, CancellationToken cancellationToken = default) =>
         _client.RaiseEventAsync(runId, eventName, payload, cancellationToken);
+
+    /// <inheritdoc />
+    public async Task<IReadOnlyList<RunSummaryState>> QueryAsync(string? instanceIdPrefix, bool activeOnly, CancellationToken cancellationToken = default)
+    {
+        var query = new OrchestrationQuery
+        {
+            InstanceIdPrefix = instanceIdPrefix,
+            FetchInputsAndOutputs = false,
+            PageSize = 1000,
+            Statuses = activeOnly ? [OrchestrationRuntimeStatus.Pending, OrchestrationRuntimeStatus.Running, OrchestrationRuntimeStatus.Suspended] : null,
+        };
+        var found = new List<RunSummaryState>();
+        await foreach (var metadata in _client.GetAllInstancesAsync(query).WithCancellation(cancellationToken))
+        {
+            found.Add(new RunSummaryState(metadata.InstanceId, metadata.RuntimeStatus.ToString(), metadata.SerializedCustomStatus,
+                metadata.CreatedAt, metadata.LastUpdatedAt));
+        }
+        return found;
+    }
+
+    /// <inheritdoc />
+    public async Task<IReadOnlyList<RunHistoryEvent>?> GetHistoryAsync(string instanceId, CancellationToken cancellationToken = default)
+    {
+        if (await _client.GetInstanceAsync(instanceId, getInputsAndOutputs: false, cancellationToken) is null) return null;
+        var events = await _client.GetOrchestrationHistoryAsync(instanceId, cancellationToken);
+        return events.Select(RunHistoryEvent.From).OfType<RunHistoryEvent>().ToList();
+    }
 
     /// <summary>Reads a snapshot from the instance metadata (fetched with inputs and outputs).</summary>
     public static RunSnapshot ToSnapshot(OrchestrationMetadata metadata) =>

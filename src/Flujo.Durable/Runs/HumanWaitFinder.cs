@@ -3,39 +3,33 @@ using Flujo.Durable.Orchestration;
 namespace Flujo.Durable.Runs;
 
 /// <summary>
-/// Finds the human steps a run is waiting on: in the run's own custom status, or in the sub-orchestrations it is waiting on
-/// (a human step inside a loop segment, map batch or sub-pipeline waits there). Hosts use it for the paused status and for resuming.
+/// Finds the human steps a run is waiting on: in the run's own custom status, and in its sub-orchestrations that have not
+/// ended (a human step inside a loop segment, map batch or sub-pipeline waits there). Sub-orchestrations are found by their
+/// instance-id prefix (<see cref="RunDescendants"/>). Hosts use it for the paused status and for resuming.
 /// </summary>
 public static class HumanWaitFinder
 {
-    /// <summary>How deep sub-orchestrations are followed.</summary>
-    public const int MaxDepth = 32;
-
     /// <summary>Every waiting human step of the run, its own first; empty when none waits (or the run is unknown or ended).</summary>
     public static async Task<IReadOnlyList<HumanWait>> FindAsync(IPipelineRunClient client, RunSnapshot run, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(client);
         ArgumentNullException.ThrowIfNull(run);
         var found = new List<HumanWait>();
-        if (run.IsFinished) return found;
-        await CollectAsync(client, run, found, depth: 0, cancellationToken);
+        if (run.IsFinished || run.Progress is not { } progress) return found;
+        Collect(run.RunId, progress, found);
+        // Always asked, not only when the flat count says something waits below: a sub-orchestration's wait reaches the run's
+        // count a moment after it starts waiting (by event), and a resume in that moment must find it.
+        foreach (var child in await RunDescendants.FindActiveAsync(client, run.RunId, cancellationToken))
+            Collect(child.InstanceId, child.Progress, found);
         return found;
     }
 
-    private static async Task CollectAsync(IPipelineRunClient client, RunSnapshot run, List<HumanWait> found, int depth, CancellationToken cancellationToken)
+    private static void Collect(string instanceId, RunProgress progress, List<HumanWait> found)
     {
-        if (run.Progress is not { } progress || run.IsFinished) return;
         foreach (var wait in progress.Waiting ?? [])
         {
-            if (string.IsNullOrEmpty(wait.InstanceId)) wait.InstanceId = run.RunId;
-            // A parent lists its children's waits too (for the monitor); each wait is reported once.
+            if (string.IsNullOrEmpty(wait.InstanceId)) wait.InstanceId = instanceId;
             if (!found.Any(w => w.InstanceId == wait.InstanceId && w.EventName == wait.EventName)) found.Add(wait);
-        }
-        if (depth >= MaxDepth) return;
-        foreach (var childId in progress.Children ?? [])
-        {
-            if (await client.GetAsync(childId, cancellationToken) is { } child)
-                await CollectAsync(client, child, found, depth + 1, cancellationToken);
         }
     }
 }

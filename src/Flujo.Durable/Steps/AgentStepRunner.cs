@@ -40,6 +40,7 @@ public sealed class AgentStepRunner : IStepRunner
                 if (delay > TimeSpan.Zero) await execution.Orchestration.CreateTimer(delay, CancellationToken.None);
             }
 
+            execution.Environment.ReportAttempt(path, attempt);
             last = await execution.CallAgentAttemptAsync(new StepAttemptRequest
             {
                 RunId = execution.Orchestration.InstanceId,

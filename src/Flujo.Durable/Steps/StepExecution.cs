@@ -255,7 +255,10 @@ public sealed class StepExecution
         var fallbackFor = PathOf(primary);
         await SendHooksAsync(hooks.PreStep(path, fallbackStep, input, fallbackFor));
         if (hooks.Stop is { } stop) return new(StepResults.Failed(fallbackStep.Name, stop, Now, Now), LoopDetected: false);
-        var fallback = await RunWithFallbackAsync(fallbackStep, input, depth);
+        FallbackRun fallback;
+        Environment.EnterFallback(path);
+        try { fallback = await RunWithFallbackAsync(fallbackStep, input, depth); }
+        finally { Environment.LeaveFallback(); }
         QueueHook(hooks.AfterStep(path, fallbackStep, fallback.Result, fallbackFor));
         return fallback;
     }

@@ -40,6 +40,19 @@ public sealed class RunsHttpFunctions
         string id) =>
         GuardAsync(request, () => Api(client, request).GetRunAsync(id, Cancellation(request)));
 
+    [Function("ListRuns")]
+    public Task<HttpResponseData> ListRunsAsync(
+        [HttpTrigger(AuthorizationLevel.Function, "get", Route = "runs")] HttpRequestData request,
+        [DurableClient] DurableTaskClient client) =>
+        GuardAsync(request, () => Api(client, request).ListRunsAsync(name => request.Query.GetValues(name) ?? [], Cancellation(request)));
+
+    [Function("GetRunTimeline")]
+    public Task<HttpResponseData> GetRunTimelineAsync(
+        [HttpTrigger(AuthorizationLevel.Function, "get", Route = "runs/{id}/timeline")] HttpRequestData request,
+        [DurableClient] DurableTaskClient client,
+        string id) =>
+        GuardAsync(request, () => Api(client, request).GetTimelineAsync(id, Cancellation(request)));
+
     [Function("CancelRun")]
     public Task<HttpResponseData> CancelRunAsync(
         [HttpTrigger(AuthorizationLevel.Function, "post", Route = "runs/{id}/cancel")] HttpRequestData request,
@@ -102,6 +115,7 @@ public sealed class RunsHttpFunctions
         foreach (var (key, value) in api.Headers) response.Headers.Add(key, value);
         response.Headers.Add("Content-Type", api.ContentType);
         if (api.Body is not null) await response.WriteStringAsync(api.Body.ToJsonString(FlujoJson.Options));
+        else if (api.Content is not null) await response.WriteBytesAsync(api.Content);
         return response;
     }
 }

@@ -6,13 +6,18 @@ namespace Flujo.Hosting.Engine;
 /// Wraps an orchestration service to set how many orchestration and activity work items the worker runs at once.
 /// The in-memory service offers one per processor (2 on a small machine), so two slow agent calls (an LLM
 /// answering in seconds) would hold every other run of the process; agent work waits on I/O, not on the CPU.
+/// It also hands each finished episode's history to an <see cref="InMemoryRunHistory"/>, when given one (the in-memory
+/// backend gives no history to clients).
 /// </summary>
 internal sealed class ConcurrencyLimitedOrchestrationService : IOrchestrationService
 {
     private readonly IOrchestrationService _inner;
 
-    public ConcurrencyLimitedOrchestrationService(IOrchestrationService inner, int maxOrchestrations, int maxActivities)
+    private readonly InMemoryRunHistory? _history;
+
+    public ConcurrencyLimitedOrchestrationService(IOrchestrationService inner, int maxOrchestrations, int maxActivities, InMemoryRunHistory? history = null)
     {
+        _history = history;
         ArgumentOutOfRangeException.ThrowIfLessThan(maxOrchestrations, 1);
         ArgumentOutOfRangeException.ThrowIfLessThan(maxActivities, 1);
         _inner = inner;
@@ -43,8 +48,11 @@ internal sealed class ConcurrencyLimitedOrchestrationService : IOrchestrationSer
     public Task<TaskOrchestrationWorkItem> LockNextTaskOrchestrationWorkItemAsync(TimeSpan receiveTimeout, CancellationToken cancellationToken) =>
         _inner.LockNextTaskOrchestrationWorkItemAsync(receiveTimeout, cancellationToken);
     public Task RenewTaskOrchestrationWorkItemLockAsync(TaskOrchestrationWorkItem workItem) => _inner.RenewTaskOrchestrationWorkItemLockAsync(workItem);
-    public Task CompleteTaskOrchestrationWorkItemAsync(TaskOrchestrationWorkItem workItem, OrchestrationRuntimeState newOrchestrationRuntimeState, IList<TaskMessage> outboundMessages, IList<TaskMessage> orchestratorMessages, IList<TaskMessage> timerMessages, TaskMessage continuedAsNewMessage, OrchestrationState orchestrationState) =>
-        _inner.CompleteTaskOrchestrationWorkItemAsync(workItem, newOrchestrationRuntimeState, outboundMessages, orchestratorMessages, timerMessages, continuedAsNewMessage, orchestrationState);
+    public Task CompleteTaskOrchestrationWorkItemAsync(TaskOrchestrationWorkItem workItem, OrchestrationRuntimeState newOrchestrationRuntimeState, IList<TaskMessage> outboundMessages, IList<TaskMessage> orchestratorMessages, IList<TaskMessage> timerMessages, TaskMessage continuedAsNewMessage, OrchestrationState orchestrationState)
+    {
+        _history?.Record(newOrchestrationRuntimeState);
+        return _inner.CompleteTaskOrchestrationWorkItemAsync(workItem, newOrchestrationRuntimeState, outboundMessages, orchestratorMessages, timerMessages, continuedAsNewMessage, orchestrationState);
+    }
     public Task AbandonTaskOrchestrationWorkItemAsync(TaskOrchestrationWorkItem workItem) => _inner.AbandonTaskOrchestrationWorkItemAsync(workItem);
     public Task ReleaseTaskOrchestrationWorkItemAsync(TaskOrchestrationWorkItem workItem) => _inner.ReleaseTaskOrchestrationWorkItemAsync(workItem);
 

@@ -9,15 +9,18 @@ using Flujo.Hooks;
 using Flujo.Durable.Runs;
 using Flujo.Durable.Telemetry;
 using Flujo.Json;
+using DurableTask.Core.Query;
+using Flujo.Hosting.Engine;
 using Flujo.Results;
 using Microsoft.DurableTask.Testing.Sidecar;
 
 namespace Flujo.Hosting.Runs;
 
 /// <summary>Starts, reads, waits for and cancels runs on a task hub; payloads are stored as plain JSON.</summary>
-public sealed class FlujoRunClient : IPipelineRunClient
+public sealed class FlujoRunClient : IPipelineRunClient, IRunInspectionClient
 {
     private readonly TaskHubClient _client;
+    private readonly InMemoryRunHistory? _history;
 
     // TaskHubClient.WaitForOrchestrationAsync polls every 2 s on Azure Storage; other backends are polled here instead.
     private readonly bool _poll;
@@ -30,10 +33,12 @@ public sealed class FlujoRunClient : IPipelineRunClient
     /// The hook points registered where runs are started (<see cref="RegisteredHooks.Points"/>), recorded in every run
     /// this client starts; the hooks themselves run on the workers. None: runs call no hooks.
     /// </param>
-    public FlujoRunClient(TaskHubClient client, HookPoints hooks = HookPoints.None)
+    /// <param name="history">Where the embedded in-memory engine keeps histories (its backend gives none); null: ask the backend.</param>
+    public FlujoRunClient(TaskHubClient client, HookPoints hooks = HookPoints.None, InMemoryRunHistory? history = null)
     {
         _client = client;
         _hooks = RunHooks.For(hooks);
+        _history = history;
         _poll = client.ServiceClient is not InMemoryOrchestrationService;
     }
 
@@ -124,21 +129,57 @@ public sealed class FlujoRunClient : IPipelineRunClient
     public async Task CancelAsync(string runId, string reason = "Cancelled by request", CancellationToken cancellationToken = default)
     {
         // DurableTask.Core does not terminate sub-orchestrations with their parent: the parent first (it starts no new
-        // ones), then the loop segments, map batches and sub-pipelines its status says it was waiting on.
+        // ones), then the loop segments, map batches and sub-pipelines under it that have not ended.
         await _client.TerminateInstanceAsync(new OrchestrationInstance { InstanceId = runId }, reason);
-        await CancelChildrenAsync(runId, reason, depth: 0, cancellationToken);
-    }
-
-    private async Task CancelChildrenAsync(string instanceId, string reason, int depth, CancellationToken cancellationToken)
-    {
-        if (depth >= HumanWaitFinder.MaxDepth || await GetAsync(instanceId, cancellationToken) is not { Progress.Children: { } children }) return;
-        foreach (var child in children)
+        foreach (var child in await QueryAsync(runId + ":", activeOnly: true, cancellationToken))
         {
-            if (await GetAsync(child, cancellationToken) is not { IsFinished: false }) continue;
-            await _client.TerminateInstanceAsync(new OrchestrationInstance { InstanceId = child }, reason);
-            await CancelChildrenAsync(child, reason, depth + 1, cancellationToken);
+            // A run of its own whose id merely starts like this one's (its status names no parent) is left alone.
+            if (RunDescendants.ReadProgress(child.SerializedCustomStatus) is { Parent: null }) continue;
+            await _client.TerminateInstanceAsync(new OrchestrationInstance { InstanceId = child.InstanceId }, reason);
         }
     }
+
+    /// <inheritdoc />
+    public async Task<IReadOnlyList<RunSummaryState>> QueryAsync(string? instanceIdPrefix, bool activeOnly, CancellationToken cancellationToken = default)
+    {
+        if (_client.ServiceClient is not IOrchestrationServiceQueryClient query)
+            throw new NotSupportedException($"The task hub's backend ({_client.ServiceClient.GetType().Name}) cannot list runs.");
+        var found = new List<RunSummaryState>();
+        var request = new OrchestrationQuery
+        {
+            InstanceIdPrefix = instanceIdPrefix,
+            FetchInputsAndOutputs = false,
+            PageSize = 1000,
+            RuntimeStatus = activeOnly ? Running : null,
+        };
+        do
+        {
+            var page = await query.GetOrchestrationWithQueryAsync(request, cancellationToken);
+            foreach (var state in page.OrchestrationState) found.Add(ToSummary(state));
+            request.ContinuationToken = page.ContinuationToken;
+        }
+        while (!string.IsNullOrEmpty(request.ContinuationToken));
+        return found;
+    }
+
+    /// <inheritdoc />
+    public async Task<IReadOnlyList<RunHistoryEvent>?> GetHistoryAsync(string instanceId, CancellationToken cancellationToken = default)
+    {
+        if (_history is not null) return _history.Get(instanceId);
+        var state = await _client.GetOrchestrationStateAsync(instanceId);
+        if (state is null) return null;
+        var json = await _client.GetOrchestrationHistoryAsync(state.OrchestrationInstance);
+        return string.IsNullOrEmpty(json) ? [] : RunHistoryEvent.ParseJson(json);
+    }
+
+    private static RunSummaryState ToSummary(OrchestrationState state) => new(
+        state.OrchestrationInstance.InstanceId,
+        state.OrchestrationStatus.ToString(),
+        state.Status,
+        Utc(state.CreatedTime),
+        Utc(state.LastUpdatedTime));
+
+    private static DateTimeOffset Utc(DateTime time) => new(DateTime.SpecifyKind(time, DateTimeKind.Utc));
 
     /// <summary>Sends an event to a run (used by human-in-the-loop steps).</summary>
     public Task RaiseEventAsync(string runId, string eventName, JsonNode? payload, CancellationToken cancellationToken = default) =>
@@ -152,6 +193,6 @@ public sealed class FlujoRunClient : IPipelineRunClient
             state.Output,
             state.Status,
             state.FailureDetails?.ErrorMessage,
-            new DateTimeOffset(DateTime.SpecifyKind(state.CreatedTime, DateTimeKind.Utc)),
-            new DateTimeOffset(DateTime.SpecifyKind(state.LastUpdatedTime, DateTimeKind.Utc))));
+            Utc(state.CreatedTime),
+            Utc(state.LastUpdatedTime)));
 }

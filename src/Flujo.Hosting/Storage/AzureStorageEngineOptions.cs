@@ -26,12 +26,14 @@ public sealed record AzureStorageEngineOptions
 
     /// <summary>
     /// Keeps a run's orchestration in memory between episodes, so a step's result resumes it without a History table
-    /// query and without replaying it (measured on Azurite: ~4 ms less per step, docs/benchmarks.md). At most half of the
-    /// worker's orchestration slots are held this way (Durable Task's rule); an idle run is unloaded after
-    /// <see cref="ExtendedSessionIdleTimeout"/>. Flujo's orchestrator is deterministic and replays on every other engine
-    /// (in memory, the Functions app), so skipping replay here hides nothing.
+    /// query and without replaying it (measured on Azurite: a few ms less per step at low load, docs/benchmarks.md). Off
+    /// by default since 2026-11-29, as in the Functions app: a session holds one of the worker's orchestration slots
+    /// while it waits (up to <see cref="ExtendedSessionIdleTimeout"/>), and with 200 concurrent runs of slow steps on one
+    /// worker Flujo's batch stalled for minutes with them on (97 runs made no progress for over 3 minutes), not with
+    /// them off (docs/engine.md, "Concurrency on Azure Storage"). Flujo's orchestrator is deterministic and replays on
+    /// every engine, so turning them on changes no result.
     /// </summary>
-    public bool ExtendedSessionsEnabled { get; init; } = true;
+    public bool ExtendedSessionsEnabled { get; init; }
 
     /// <summary>How long an extended session waits for the run's next message before it is unloaded (Durable Functions' default, 30 s).</summary>
     public TimeSpan ExtendedSessionIdleTimeout { get; init; } = TimeSpan.FromSeconds(30);
@@ -43,6 +45,23 @@ public sealed record AzureStorageEngineOptions
     /// <c>IAttemptOutcomeStore</c> registered in the services is used instead.
     /// </summary>
     public string? AttemptRecordsContainer { get; init; } = Flujo.Durable.Recording.BlobAttemptOutcomeStore.DefaultContainerName;
+
+    /// <summary>
+    /// Agent attempts (activities) this worker runs at once. Default 200, as <c>maxConcurrentActivityFunctions</c> in the
+    /// Functions app's host.json: an agent call mostly waits on a model's answer over the network and holds no thread while
+    /// it waits, so a cap sized for CPU work (Durable Task's default, 10 per processor) only queues runs behind each other
+    /// (docs/engine.md, "Concurrency on Azure Storage"). It stays bounded, unlike the in-memory engine's 1,000, because every
+    /// attempt in flight holds a dequeued work-item message: a worker that takes far more than it can run keeps them from
+    /// the other workers on the task hub. Lower it for agents that compute or block.
+    /// </summary>
+    public int MaxConcurrentActivities { get; init; } = 200;
+
+    /// <summary>
+    /// Orchestration episodes this worker runs at once. Default 100, as <c>maxConcurrentOrchestratorFunctions</c> in
+    /// host.json: an episode is short CPU work (replay and scheduling the next step); the slots also bound the runs held in
+    /// memory by extended sessions (at most half of them).
+    /// </summary>
+    public int MaxConcurrentOrchestrations { get; init; } = 100;
 
     /// <summary>Control-queue partitions of the task hub (fixed when the task hub is created).</summary>
     public int PartitionCount { get; init; } = 4;

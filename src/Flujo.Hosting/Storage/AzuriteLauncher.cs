@@ -8,7 +8,7 @@ namespace Flujo.Hosting.Storage;
 /// <summary>
 /// Makes sure Azurite (local Azure Storage) listens on 127.0.0.1:10000-10002. When nothing listens there, it starts the
 /// project's pinned Azurite (<c>node_modules/.bin/azurite</c> next to the repository's <c>package.json</c>, installed with
-/// <c>npm ci</c> when missing) on loopback, keeping its data in memory, and stops it with SIGTERM on dispose (its data
+/// <c>npm ci</c> when missing; or another one, <see cref="AzuriteInstall.LocateAsync"/>) on loopback, keeping its data in memory, and stops it with SIGTERM on dispose (its data
 /// goes with it) once no other process on this machine that went through a launcher still uses it (<see cref="AzuriteUsers"/>:
 /// parallel test assemblies, CLI commands beside a test). An Azurite that was already running is used as it is and left running. The Azurite started here has
 /// its extent GC batched (<see cref="AzuriteGcPatch"/>), so it no longer freezes for 15-30 s once a minute under load.
@@ -66,22 +66,11 @@ public sealed class AzuriteLauncher : IAsyncDisposable
                 $"Only port(s) {string.Join(", ", listening)} of 127.0.0.1:10000-10002 are listening: something other than Azurite, or a half-started Azurite, holds them. Stop it or start Azurite yourself.");
         }
 
-        var root = FindPackageRoot(searchFrom)
-            ?? throw new InvalidOperationException(
-                "Azurite is not running on 127.0.0.1:10000-10002 and no package.json pinning azurite was found above " +
-                $"'{searchFrom ?? Directory.GetCurrentDirectory()}' or '{AppContext.BaseDirectory}'. Start Azurite yourself (npm run azurite in the repository) or pass --storage <connection string>.");
-        var executable = AzuriteExecutable(root);
-        if (!File.Exists(executable))
-        {
-            log?.Invoke($"Installing the pinned Azurite: npm ci in {root}");
-            await RunNpmCiAsync(root, cancellationToken);
-            if (!File.Exists(executable))
-                throw new InvalidOperationException($"npm ci in '{root}' did not produce '{executable}'.");
-        }
-
+        var azurite = await AzuriteInstall.LocateAsync(searchFrom, log, cancellationToken);
+        var executable = azurite.Executable;
         var start = new ProcessStartInfo(executable)
         {
-            WorkingDirectory = root,
+            WorkingDirectory = azurite.WorkingDirectory,
             UseShellExecute = false,
             RedirectStandardOutput = true,
             RedirectStandardError = true,
@@ -265,7 +254,7 @@ public sealed class AzuriteLauncher : IAsyncDisposable
         }
     }
 
-    /// <summary>The nearest folder at or above <paramref name="searchFrom"/> (or the current folder, or the app's base folder) whose package.json pins azurite.</summary>
+    /// <summary>The nearest folder at or above <paramref name="searchFrom"/> (or the current folder, then the app's base folder) whose package.json pins azurite.</summary>
     public static string? FindPackageRoot(string? searchFrom = null)
     {
         IEnumerable<string> starts = searchFrom is not null ? [searchFrom] : [Directory.GetCurrentDirectory(), AppContext.BaseDirectory];

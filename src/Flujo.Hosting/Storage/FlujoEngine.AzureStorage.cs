@@ -33,7 +33,7 @@ public sealed partial class FlujoEngine
         ArgumentException.ThrowIfNullOrWhiteSpace(taskHubName);
         loggerFactory ??= services.GetService<ILoggerFactory>() ?? NullLoggerFactory.Instance;
         var service = CreateAzureStorageService(connectionString, taskHubName, workerId, loggerFactory, storage);
-        return StartAsync(services, service, service, loggerFactory, options, AttemptRecords(services, connectionString, taskHubName, storage ?? new AzureStorageEngineOptions(), loggerFactory));
+        return StartAsync(services, service, service, loggerFactory, options, AttemptRecords(services, connectionString, taskHubName, storage ?? new AzureStorageEngineOptions(), loggerFactory), history: null);
     }
 
     /// <summary>
@@ -68,6 +68,8 @@ public sealed partial class FlujoEngine
             WorkItemQueueVisibilityTimeout = storage.WorkItemQueueVisibilityTimeout,
             ExtendedSessionsEnabled = storage.ExtendedSessionsEnabled,
             ExtendedSessionIdleTimeout = storage.ExtendedSessionIdleTimeout,
+            MaxConcurrentTaskActivityWorkItems = storage.MaxConcurrentActivities,
+            MaxConcurrentTaskOrchestrationWorkItems = storage.MaxConcurrentOrchestrations,
             LoggerFactory = loggerFactory ?? NullLoggerFactory.Instance,
         };
         return new AzureStorageOrchestrationService(settings);

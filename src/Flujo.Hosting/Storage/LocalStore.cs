@@ -116,18 +116,7 @@ public static class LocalStore
         }
 
         location = Path.GetFullPath(location ?? Locate());
-        var root = AzuriteLauncher.FindPackageRoot()
-            ?? throw new InvalidOperationException(
-                $"No Azurite listens on 127.0.0.1:{blobPort}-{blobPort + 2} and no package.json pinning azurite was found above '{Directory.GetCurrentDirectory()}' or '{AppContext.BaseDirectory}'. " +
-                "Start Azurite yourself or pass --storage <connection string>.");
-        var executable = AzuriteLauncher.AzuriteExecutable(root);
-        if (!File.Exists(executable))
-        {
-            log?.Invoke($"Installing the pinned Azurite: npm ci in {root}");
-            await AzuriteLauncher.RunNpmCiAsync(root, cancellationToken);
-            if (!File.Exists(executable)) throw new InvalidOperationException($"npm ci in '{root}' did not produce '{executable}'.");
-        }
-
+        var azurite = await AzuriteInstall.LocateAsync(null, log, cancellationToken);
         Directory.CreateDirectory(location);
         // The data are not source: keep them out of git even where the project's .gitignore does not mention .flujo.
         var projectFolder = Path.GetDirectoryName(location)!;
@@ -142,7 +131,7 @@ public static class LocalStore
         var gcPatch = AzuriteGcPatch.TryWriteToTempFile();
         try
         {
-            var pid = StartDetached(executable, root, args, logFile, gcPatch);
+            var pid = StartDetached(azurite, args, logFile, gcPatch);
             using var process = AzuriteUsers.RunningProcess(pid);
             if (!await AzuriteLauncher.WaitUntilListeningAsync(ports, process, startTimeout ?? TimeSpan.FromSeconds(60), cancellationToken))
             {
@@ -207,8 +196,9 @@ public static class LocalStore
     /// Starts Azurite detached from this command: its own session (no SIGINT/SIGHUP from the terminal), stdin from
     /// /dev/null and its output appended to <paramref name="logFile"/>, so it holds none of the command's pipes.
     /// </summary>
-    private static int StartDetached(string executable, string root, string[] args, string logFile, string? gcPatch)
+    private static int StartDetached(AzuriteInstall azurite, string[] args, string logFile, string? gcPatch)
     {
+        var executable = azurite.Executable;
         ProcessStartInfo start;
         if (OperatingSystem.IsWindows())
         {
@@ -226,7 +216,7 @@ public static class LocalStore
             foreach (var arg in args) start.ArgumentList.Add(arg);
         }
         start.UseShellExecute = false;
-        start.WorkingDirectory = root;
+        start.WorkingDirectory = azurite.WorkingDirectory;
         if (gcPatch is not null) start.Environment["NODE_OPTIONS"] = AzuriteGcPatch.NodeOptions(Environment.GetEnvironmentVariable("NODE_OPTIONS"), gcPatch);
         using var process = Process.Start(start) ?? throw new InvalidOperationException($"Could not start '{executable}'.");
         if (OperatingSystem.IsWindows()) return process.Id;

@@ -123,7 +123,7 @@ public sealed class HumanAnswerLoopTests
     }
 
     /// <summary>A run that pauses at one human step and completes with the answer as its output once the step's event arrives.</summary>
-    private sealed class ScriptedRun(string runId) : IPipelineRunClient
+    private sealed class ScriptedRun(string runId) : IPipelineRunClient, IRunInspectionClient
     {
         private readonly Dictionary<string, RunSnapshot> _instances = new(StringComparer.Ordinal);
         private HumanWait? _wait;
@@ -137,8 +137,8 @@ public sealed class HumanAnswerLoopTests
             _wait = wait;
             if (child)
             {
-                _instances[RunId] = Snapshot(RunId, new RunProgress { Status = RunStatus.Running, Children = [wait.InstanceId] });
-                _instances[wait.InstanceId] = Snapshot(wait.InstanceId, new RunProgress { Status = RunStatus.Paused, Waiting = [wait] });
+                _instances[RunId] = Snapshot(RunId, new RunProgress { Status = RunStatus.Paused, WaitingCount = 1 });
+                _instances[wait.InstanceId] = Snapshot(wait.InstanceId, new RunProgress { Status = RunStatus.Paused, Waiting = [wait], WaitingCount = 1, Parent = RunId });
             }
             else _instances[RunId] = Snapshot(RunId, new RunProgress { Status = RunStatus.Paused, Waiting = [wait] });
         }
@@ -176,5 +176,14 @@ public sealed class HumanAnswerLoopTests
             throw new NotSupportedException();
 
         public Task CancelAsync(string runId, string reason, CancellationToken cancellationToken = default) => throw new NotSupportedException();
+
+        public Task<IReadOnlyList<RunSummaryState>> QueryAsync(string? instanceIdPrefix, bool activeOnly, CancellationToken cancellationToken = default) =>
+            Task.FromResult<IReadOnlyList<RunSummaryState>>(_instances.Values
+                .Where(s => s.RunId.StartsWith(instanceIdPrefix ?? "", StringComparison.Ordinal) && !(activeOnly && s.IsFinished))
+                .Select(s => new RunSummaryState(s.RunId, s.RuntimeStatus, System.Text.Json.JsonSerializer.Serialize(s.Progress, Flujo.Json.FlujoJson.Options), s.CreatedAt, s.LastUpdatedAt))
+                .ToList());
+
+        public Task<IReadOnlyList<RunHistoryEvent>?> GetHistoryAsync(string instanceId, CancellationToken cancellationToken = default) =>
+            Task.FromResult<IReadOnlyList<RunHistoryEvent>?>(null);
     }
 }

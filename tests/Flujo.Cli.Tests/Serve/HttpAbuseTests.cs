@@ -99,8 +99,13 @@ public sealed class HttpAbuseTests(ServerFixture fixture) : IClassFixture<Server
                     break;
                 case "dot" or "dot-dot":
                     // Dot segments are removed before routing (/api/runs/./cancel is /api/runs/cancel): they never name a run.
-                    Assert.Contains(response.Status, new[] { 404, 405 });
-                    AssertProblem(response, response.Status);
+                    // GET /api/runs/. is GET /api/runs, the run list.
+                    if (response.Status == 200) Assert.NotNull(JsonNode.Parse(response.Body)!["runs"]);
+                    else
+                    {
+                        Assert.Contains(response.Status, new[] { 404, 405 });
+                        AssertProblem(response, response.Status);
+                    }
                     break;
                 default:
                     AssertProblem(response, 404);
@@ -111,7 +116,7 @@ public sealed class HttpAbuseTests(ServerFixture fixture) : IClassFixture<Server
 
     [Theory]
     [MemberData(nameof(HttpAbuse.UnknownApiRoutes), MemberType = typeof(HttpAbuse))]
-    [InlineData("GET", "/")]
+    [InlineData("GET", "/nope")]
     [InlineData("GET", "/%ED%A0%80")]
     public async Task UnknownRoute_Returns404Problem(string method, string target)
     {

@@ -1,6 +1,3 @@
-using System.Diagnostics;
-using System.Text;
-
 namespace Flujo.Cli.Tests.Support;
 
 /// <summary>What one <c>flujo</c> process did: its exit code and everything it wrote.</summary>
@@ -32,48 +29,8 @@ public static class FlujoCli
     /// Runs the CLI with these environment variables (e.g. <c>Flujo__Connections__default__Endpoint</c>). Flujo settings
     /// inherited from the test's own environment are removed, so a developer's connection never leaks into a test.
     /// </summary>
-    public static async Task<CliResult> RunWithEnvironmentAsync(string workingDirectory, IReadOnlyDictionary<string, string>? environment, string? stdin, params string[] args)
-    {
-        var start = new ProcessStartInfo(DotnetHost())
-        {
-            WorkingDirectory = workingDirectory,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            RedirectStandardInput = true,
-            UseShellExecute = false,
-            StandardOutputEncoding = Encoding.UTF8,
-            StandardErrorEncoding = Encoding.UTF8,
-        };
-        start.ArgumentList.Add(CliDll);
-        foreach (var arg in args) start.ArgumentList.Add(arg);
-        start.Environment["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";
-        start.Environment["DOTNET_NOLOGO"] = "1";
-        foreach (var inherited in start.Environment.Keys.Where(k => k.StartsWith("Flujo__", StringComparison.OrdinalIgnoreCase) || k.StartsWith("Flujo:", StringComparison.OrdinalIgnoreCase)).ToList())
-            start.Environment.Remove(inherited);
-        foreach (var (name, value) in environment ?? new Dictionary<string, string>()) start.Environment[name] = value;
-
-        using var process = Process.Start(start) ?? throw new InvalidOperationException("Could not start dotnet.");
-        if (stdin is not null)
-        {
-            process.StandardInput.NewLine = "\n";
-            await process.StandardInput.WriteAsync(stdin);
-            await process.StandardInput.FlushAsync();
-        }
-        process.StandardInput.Close();
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(ProcessTimeout);
-        try
-        {
-            await process.WaitForExitAsync(timeout.Token);
-        }
-        catch (OperationCanceledException)
-        {
-            process.Kill(entireProcessTree: true);
-            throw new TimeoutException($"flujo {string.Join(' ', args)} did not exit within {ProcessTimeout.TotalSeconds} s.\n--- stderr ---\n{await stderr}");
-        }
-        return new CliResult(process.ExitCode, await stdout, await stderr);
-    }
+    public static Task<CliResult> RunWithEnvironmentAsync(string workingDirectory, IReadOnlyDictionary<string, string>? environment, string? stdin, params string[] args) =>
+        ChildProcess.RunAsync(DotnetHost(), [CliDll, .. args], workingDirectory, environment, stdin, ProcessTimeout);
 
     public static string DotnetHost()
     {

@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using Flujo.Definition;
+using Flujo.Durable.Orchestration;
 using Flujo.Durable.Runs;
 using Flujo.Durable.Tests.Support;
 using Flujo.Hosting.Runs;
@@ -187,7 +188,7 @@ public sealed class HumanStepTests
     }
 
     [Fact]
-    public async Task HumanInsideLoopSegment_RunCustomStatusShowsPausedWithTheMessage()
+    public async Task HumanInsideLoopSegment_RunCustomStatusShowsPausedWithTheMessageAndEvent_TheWaitIsFoundInTheSegment()
     {
         await using var harness = new EngineHarness();
         var loop = new LoopStepDefinition { Name = "review", Body = [Approve()], ExitCondition = "previous.approved == true", MaxLoops = 1000 };
@@ -196,9 +197,14 @@ public sealed class HumanStepTests
         // The run's own custom status (what the monitor shows), not the waits found by following its children.
         var snapshot = await Poll.UntilAsync(async () => (await client.GetAsync("hitl-segment-status"))!, s => s.Progress?.Status == RunStatus.Paused);
 
+        // Flat: what waits below is summed up (phase, event, message, count); the waits themselves stay in the segment's status.
         Assert.Equal("Approve draft?", snapshot.Progress!.Message);
-        var wait = Assert.Single(snapshot.Progress.Waiting!);
+        Assert.Equal(RunPhase.WaitingForInput, snapshot.Progress.Phase);
+        Assert.Equal(1, snapshot.Progress.WaitingCount);
+        Assert.Null(snapshot.Progress.Waiting);
+        var wait = Assert.Single(await HumanWaitFinder.FindAsync(client, snapshot));
         Assert.Equal("review[1]/approve", wait.StepPath);
+        Assert.Equal(wait.EventName, snapshot.Progress.EventName);
         Assert.NotEqual("hitl-segment-status", wait.InstanceId);
 
         // Answering it (on the segment that waits) takes the run out of paused.

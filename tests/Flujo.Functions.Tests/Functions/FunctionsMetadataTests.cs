@@ -42,7 +42,7 @@ public sealed class FunctionsMetadataTests
     {
         var names = Metadata.Value.Select(f => f!["name"]!.GetValue<string>()).Order(StringComparer.Ordinal);
 
-        Assert.Equal(["CancelRun", "FlujoAgentAttempt", "FlujoCacheLookup", "FlujoCacheStore", "FlujoConditionFunction", "FlujoHooks", "FlujoPipeline", "FlujoScope", "GetRun", "ListPipelines", "ResumeRun", "StartRun", "StartRunFromQueue", "UnmatchedRoute"], names);
+        Assert.Equal(["CancelRun", "Dashboard", "FlujoAgentAttempt", "FlujoCacheLookup", "FlujoCacheStore", "FlujoConditionFunction", "FlujoHooks", "FlujoPipeline", "FlujoScope", "GetRun", "GetRunTimeline", "ListPipelines", "ListRuns", "ResumeRun", "StartRun", "StartRunFromQueue", "UnmatchedRoute"], names);
     }
 
     [Fact]
@@ -57,6 +57,8 @@ public sealed class FunctionsMetadataTests
     [Theory]
     [InlineData("StartRun", "post", "pipelines/{name}/runs")]
     [InlineData("GetRun", "get", "runs/{id}")]
+    [InlineData("ListRuns", "get", "runs")]
+    [InlineData("GetRunTimeline", "get", "runs/{id}/timeline")]
     [InlineData("CancelRun", "post", "runs/{id}/cancel")]
     [InlineData("ResumeRun", "post", "runs/{id}/resume")]
     [InlineData("ListPipelines", "get", "pipelines")]
@@ -80,6 +82,17 @@ public sealed class FunctionsMetadataTests
                 (IReadOnlyList<string>)f.Trigger["methods"]!.AsArray().Select(m => m!.GetValue<string>().ToLowerInvariant()).ToList(),
                 f.Trigger["authLevel"]!.GetValue<string>()))
             .ToList();
+
+    [Fact]
+    public void DashboardFunction_ServesEverythingUnderDashboard_WithAFunctionKey()
+    {
+        var trigger = Trigger("Dashboard");
+
+        Assert.Equal("httpTrigger", trigger["type"]!.GetValue<string>());
+        Assert.Equal("dashboard/{*path}", trigger["route"]!.GetValue<string>());
+        Assert.Equal(["get"], trigger["methods"]!.AsArray().Select(m => m!.GetValue<string>().ToLowerInvariant()));
+        Assert.Equal("Function", trigger["authLevel"]!.GetValue<string>());
+    }
 
     [Fact]
     public void QueueFunction_ListensOnFlujoRuns()

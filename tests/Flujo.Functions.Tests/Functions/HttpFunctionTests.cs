@@ -19,14 +19,14 @@ public sealed class HttpFunctionTests
     private readonly FakeDurableClient _durable = new();
     private readonly RunsHttpFunctions _functions;
 
-    public HttpFunctionTests()
-    {
-        _functions = new RunsHttpFunctions(
-            TestPipelines.Catalog(),
-            new FunctionsRunClientFactory(new PipelineOrchestratorMap()),
-            new FlujoApiOptions(maxBodyBytes: HttpContract.TestMaxBodyBytes),
-            NullLogger<RunsHttpFunctions>.Instance);
-    }
+    public HttpFunctionTests() => _functions = CreateFunctions();
+
+    /// <summary>The HTTP functions over the test catalog, with the contract tests' body limit.</summary>
+    internal static RunsHttpFunctions CreateFunctions() => new(
+        TestPipelines.Catalog(),
+        new FunctionsRunClientFactory(new PipelineOrchestratorMap()),
+        new FlujoApiOptions(maxBodyBytes: HttpContract.TestMaxBodyBytes),
+        NullLogger<RunsHttpFunctions>.Instance);
 
     private async Task<FakeHttpResponse> StartAsync(string pipeline, string? body, bool sendContentLength = true)
     {
@@ -232,10 +232,14 @@ public sealed class HttpFunctionTests
         ExpiresAt = new DateTimeOffset(2030, 1, 2, 3, 4, 5, TimeSpan.Zero),
     };
 
-    /// <summary>A run whose own orchestration waits at <paramref name="waits"/> (status paused), or runs with <paramref name="children"/>.</summary>
-    private void PutRun(string id, RunStatus status, IEnumerable<HumanWait>? waits = null, IEnumerable<string>? children = null)
+    /// <summary>
+    /// A run (or a sub-orchestration of <paramref name="parent"/>) whose own orchestration waits at <paramref name="waits"/> (status
+    /// paused); <paramref name="waitingCount"/> counts the waits below it too, as the orchestrator's status does.
+    /// </summary>
+    private void PutRun(string id, RunStatus status, IEnumerable<HumanWait>? waits = null, int? waitingCount = null, string? parent = null)
     {
-        var progress = new RunProgress { Pipeline = "review", Version = "1", Status = status, CurrentStep = "approve", TotalSteps = 2, StepsDone = 1, Waiting = waits?.ToList(), Children = children?.ToList() };
+        var own = waits?.ToList();
+        var progress = new RunProgress { Pipeline = "review", Version = "1", Status = status, CurrentStep = "approve", TotalSteps = 2, StepsDone = 1, Waiting = own, WaitingCount = waitingCount ?? own?.Count, Parent = parent };
         _durable.Put(id, OrchestrationRuntimeStatus.Running, customStatus: JsonSerializer.Serialize(progress, FlujoJson.Options));
     }
 
@@ -266,8 +270,8 @@ public sealed class HttpFunctionTests
     [Fact]
     public async Task GetRun_HumanStepWaitsInSubOrchestration_TopRunShowsPaused()
     {
-        PutRun("review-2", RunStatus.Running, children: ["review-2:loop:1"]);
-        PutRun("review-2:loop:1", RunStatus.Paused, [Wait("review[1]/approve")]);
+        PutRun("review-2", RunStatus.Paused, waitingCount: 1);
+        PutRun("review-2:loop:1", RunStatus.Paused, [Wait("review[1]/approve")], parent: "review-2");
 
         var body = await GetAsync("review-2");
 
@@ -289,8 +293,8 @@ public sealed class HttpFunctionTests
     [Fact]
     public async Task ResumeRun_ValidAnswer_Returns202AndRaisesTheStepEventOnTheInstanceThatWaits()
     {
-        PutRun("review-4", RunStatus.Running, children: ["review-4:map:0"]);
-        PutRun("review-4:map:0", RunStatus.Paused, [Wait("items[0]/approve")]);
+        PutRun("review-4", RunStatus.Paused, waitingCount: 1);
+        PutRun("review-4:map:0", RunStatus.Paused, [Wait("items[0]/approve")], parent: "review-4");
 
         var response = await ResumeAsync("review-4", HttpContract.ValidAnswerBody);
 

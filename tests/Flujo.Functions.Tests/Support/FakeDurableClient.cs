@@ -51,7 +51,18 @@ public sealed class FakeDurableClient
                 Raised.Add((id, name, payload as System.Text.Json.Nodes.JsonNode));
                 return Task.CompletedTask;
             });
+        Mock.Setup(c => c.GetAllInstancesAsync(It.IsAny<OrchestrationQuery?>()))
+            .Returns((OrchestrationQuery? query) => Pageable.Create((string? _, int? _, CancellationToken _) =>
+                Task.FromResult(new Page<OrchestrationMetadata>(_instances.Values
+                    .Where(i => query?.InstanceIdPrefix is not { } prefix || i.InstanceId.StartsWith(prefix, StringComparison.Ordinal))
+                    .Where(i => query?.Statuses is not { } statuses || !statuses.Any() || statuses.Contains(i.RuntimeStatus))
+                    .ToList(), continuationToken: null))));
+        Mock.Setup(c => c.GetOrchestrationHistoryAsync(It.IsAny<string>(), It.IsAny<CancellationToken>()))
+            .Returns((string id, CancellationToken _) => Task.FromResult<IList<DurableTask.Core.History.HistoryEvent>>(Histories.GetValueOrDefault(id) ?? []));
     }
+
+    /// <summary>The history each instance's <c>GetOrchestrationHistoryAsync</c> returns.</summary>
+    public Dictionary<string, List<DurableTask.Core.History.HistoryEvent>> Histories { get; } = new(StringComparer.Ordinal);
 
     public Mock<DurableTaskClient> Mock { get; } = new("test");
 

@@ -131,7 +131,6 @@ public static class HttpAbuse
     {
         { "GET", "/api" },
         { "GET", "/api/nope" },
-        { "POST", "/api/runs" },
         { "GET", "/api/runs/a/b/c" },
         { "GET", "/api/pipelines/plain" },
         { "DELETE", "/api/pipelines/plain/runs/extra" },
@@ -144,6 +143,8 @@ public static class HttpAbuse
         { "PUT", "/api/pipelines", "GET" },
         { "GET", "/api/pipelines/plain/runs", "POST" },
         { "GET", "/api/runs/x/cancel", "POST" },
+        { "POST", "/api/runs", "GET" },
+        { "POST", "/api/runs/x/timeline", "GET" },
         { "PATCH", "/api/runs/x/resume", "POST" },
     };
 
