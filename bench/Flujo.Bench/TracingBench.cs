@@ -17,7 +17,7 @@ namespace Flujo.Bench;
 /// and with the OpenTelemetry SDK exporting both to its in-memory exporter (41 spans a run: the run, 20 steps, 20 attempts), on one
 /// engine, in alternating blocks of 10 runs (an application keeps one tracer and meter provider for its lifetime, so the
 /// providers live through a block; the first traced run of a block, which makes the SDK's per-series state, is not
-/// measured); medians and their ratio (goal ≤ 1.1x), and the process CPU time per run of each side (steadier than wall
+/// measured); medians and their ratio (goal ≤ 1.1x), and the process CPU time and bytes allocated per run of each side (steadier than wall
 /// time on a loaded machine). Each traced run's span count is checked.
 /// </summary>
 internal static class TracingBench
@@ -40,12 +40,15 @@ internal static class TracingBench
         }
 
         var cpu = new[] { TimeSpan.Zero, TimeSpan.Zero };
+        var allocated = new long[2];
 
         async Task<double> Measured(int side)
         {
             var before = Environment.CpuUsage.TotalTime;
+            var bytesBefore = GC.GetTotalAllocatedBytes();
             var time = await BenchMath.Time(Run);
             cpu[side] += Environment.CpuUsage.TotalTime - before;
+            allocated[side] += GC.GetTotalAllocatedBytes() - bytesBefore;
             return time;
         }
 
@@ -77,6 +80,7 @@ internal static class TracingBench
         for (var i = 0; i < 5; i++) await Traced(measured: false);
         TracingOff();
         cpu[0] = cpu[1] = TimeSpan.Zero;
+        allocated[0] = allocated[1] = 0;
         var off = new List<double>();
         var on = new List<double>();
         const int block = 10;
@@ -92,7 +96,7 @@ internal static class TracingBench
         var offMedian = BenchMath.Median(off);
         var onMedian = BenchMath.Median(on);
         Console.WriteLine($"20-step run, median of {rounds}: tracing off {offMedian:0.0} ms ({BenchMath.Range(off)}), tracing + metrics on (in-memory exporter) {onMedian:0.0} ms ({BenchMath.Range(on)}), ratio {onMedian / offMedian:0.00}x (goal <= 1.1x)");
-        Console.WriteLine($"CPU time per run: tracing off {cpu[0].TotalMilliseconds / rounds:0.0} ms, on {cpu[1].TotalMilliseconds / rounds:0.0} ms, ratio {cpu[1] / cpu[0]:0.00}x");
+        Console.WriteLine($"CPU time per run: tracing off {cpu[0].TotalMilliseconds / rounds:0.0} ms, on {cpu[1].TotalMilliseconds / rounds:0.0} ms, ratio {cpu[1] / cpu[0]:0.00}x; allocated per run: off {allocated[0] / rounds / 1024.0:0} KiB, on {allocated[1] / rounds / 1024.0:0} KiB");
         Console.WriteLine($"load average {LoadAverage.Read()} (end)");
         return 0;
     }

@@ -53,7 +53,7 @@ public sealed class AgentStepRunner : IStepRunner
                 Feedback = feedback,
                 PreviousOutput = feedback is null ? null : last?.Output,
                 Context = execution.Run.Context,
-                TraceParent = execution.CurrentSpan?.TraceParent,
+                TraceParent = execution.OutgoingTraceParent,
             });
             StepTelemetry.RecordAttempt(execution, step, last);
             // Agent calls a dying worker cut off (and that ran again) are attempts made too; their cost is in the outcome's.

@@ -35,7 +35,7 @@ public sealed class PipelineStepRunner : IStepRunner
             Budgets = [.. execution.Meter.Budgets.Select(b => b.Copy())],
             ParentInstanceId = execution.Orchestration.InstanceId,
             RunKey = environment.RunKey,
-            TraceParent = execution.CurrentSpan?.TraceParent,
+            TraceParent = execution.OutgoingTraceParent,
             // The sub-pipeline's steps tell the run's hooks their path in the run (sub/draft).
             Hooks = environment.Hooks.Settings is { } hooks ? hooks with { PathPrefix = hooks.PathPrefix + path + "/" } : null,
         };

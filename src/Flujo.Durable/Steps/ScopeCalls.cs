@@ -23,7 +23,7 @@ public static class ScopeCalls
 
         slice.ParentInstanceId = execution.Orchestration.InstanceId;
         slice.RunKey = environment.RunKey;
-        slice.TraceParent = execution.CurrentSpan?.TraceParent;
+        slice.TraceParent = execution.OutgoingTraceParent;
         slice.Hooks = environment.Hooks.Settings;
 
         var instanceId = environment.ChildInstanceId(path, suffix);

@@ -70,6 +70,13 @@ public sealed class StepExecution
     /// <summary>The span of the step this scope is running (a scope runs its steps one at a time).</summary>
     public StepSpan? CurrentSpan { get; private set; }
 
+    /// <summary>
+    /// The W3C <c>traceparent</c> the current step's outgoing calls carry (attempt requests, child orchestration inputs).
+    /// Null on a replay: a replayed call is answered from history, never sent, and Durable Task does not compare its
+    /// input, so a replay derives no span id for the earlier steps it passes through.
+    /// </summary>
+    public string? OutgoingTraceParent => Orchestration.IsReplaying ? null : CurrentSpan?.TraceParent;
+
     /// <summary>Renders a step's input template; a step without one gets the previous output.</summary>
     public JsonNode? RenderInput(StepDefinition step) =>
         step.Input is null ? FlujoJson.Clone(Run.Previous) : TemplateRenderer.Render(step.Input, Run.TemplateData(), Now);

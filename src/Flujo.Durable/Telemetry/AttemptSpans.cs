@@ -18,15 +18,16 @@ public static class AttemptSpans
         if (!FlujoTelemetry.Tracing) return null;
         ActivityContext.TryParse(request.TraceParent, null, isRemote: true, out var parent);
         var agent = request.Step.Agent.Name;
-        return FlujoTelemetry.Source.StartActivity($"{InvokeAgent} {agent}", ActivityKind.Internal, parent, new ActivityTagsCollection
-        {
-            [GenAiOperationName] = InvokeAgent,
-            [GenAiAgentName] = agent,
-            [RunId] = request.RunId,
-            [StepName] = request.Step.Name,
-            [StepPath] = request.StepPath ?? request.Step.Name,
-            [Attempt] = request.Attempt,
-        });
+        // An array rather than an ActivityTagsCollection, which builds a linked list the activity then copies again.
+        return FlujoTelemetry.Source.StartActivity($"{InvokeAgent} {agent}", ActivityKind.Internal, parent,
+        [
+            new(GenAiOperationName, InvokeAgent),
+            new(GenAiAgentName, agent),
+            new(RunId, request.RunId),
+            new(StepName, request.Step.Name),
+            new(StepPath, request.StepPath ?? request.Step.Name),
+            new(Attempt, request.Attempt),
+        ]);
     }
 
     /// <summary>Records the attempt's outcome on its span and ends it.</summary>

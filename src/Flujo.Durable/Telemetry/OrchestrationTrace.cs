@@ -42,9 +42,20 @@ public sealed class OrchestrationTrace
     /// </summary>
     public ActivityContext NewSpan(string kind, string path)
     {
+        var occurrence = Count(kind, path);
+        return FlujoTelemetry.Tracing ? SpanContext(kind, path, occurrence) : default;
+    }
+
+    /// <summary>Counts one more span of <paramref name="kind"/> at <paramref name="path"/>; its 1-based occurrence.</summary>
+    internal int Count(string kind, string path)
+    {
         var key = (kind, path);
         var n = _occurrences.GetValueOrDefault(key) + 1;
         _occurrences[key] = n;
-        return FlujoTelemetry.Tracing ? new ActivityContext(TraceId, SpanIds.SpanId($"{_seed}{kind}|{path}|{n}"), Flags) : default;
+        return n;
     }
+
+    /// <summary>The context of the <paramref name="occurrence"/>-th span of <paramref name="kind"/> at <paramref name="path"/>.</summary>
+    internal ActivityContext SpanContext(string kind, string path, int occurrence) =>
+        new(TraceId, SpanIds.SpanId(_seed, kind, path, occurrence), Flags);
 }

@@ -13,8 +13,9 @@ internal static class SpanEmitter
     {
         // A span begun while nothing listened has no id (OrchestrationTrace.NewSpan): it is not emitted.
         if (self == default || !ActivityIdentity.Supported || !FlujoTelemetry.Tracing) return;
-        // Without a parent context, ActivitySource would take whatever Activity is current on this thread as parent.
-        var current = Activity.Current;
+        // Without a parent context, ActivitySource would take whatever Activity is current on this thread as parent (the
+        // switch is an AsyncLocal write each way: only a root span pays for it).
+        var current = parent == default ? Activity.Current : null;
         if (current is not null) Activity.Current = null;
         try
         {
@@ -32,7 +33,7 @@ internal static class SpanEmitter
         }
         finally
         {
-            if (Activity.Current != current) Activity.Current = current;
+            if (current is not null) Activity.Current = current;
         }
     }
 }

@@ -1,5 +1,5 @@
 using System.Diagnostics;
-using System.Security.Cryptography;
+using System.IO.Hashing;
 using System.Text;
 
 namespace Flujo.Durable.Telemetry;
@@ -7,22 +7,41 @@ namespace Flujo.Durable.Telemetry;
 /// <summary>
 /// Trace and span ids derived from what an orchestration replays identically (run key, instance id, step path, how many
 /// times the path ran): the orchestrator emits its spans once, at the end of a step, but attempts in workers and child
-/// orchestrations name them as parent long before, on every replay alike.
+/// orchestrations name them as parent long before, on every replay alike. XxHash128 (stable across processes and
+/// versions, unlike string.GetHashCode) rather than a cryptographic hash: the ids need to be spread and repeatable, not
+/// secret, and a step pays for one per span.
 /// </summary>
 internal static class SpanIds
 {
     public static ActivityTraceId TraceId(string seed)
     {
-        Span<byte> hash = stackalloc byte[32];
-        SHA256.HashData(Encoding.UTF8.GetBytes(seed), hash);
-        return ActivityTraceId.CreateFromBytes(hash[..16]);
+        Span<byte> hash = stackalloc byte[16];
+        Hash(seed, hash);
+        return ActivityTraceId.CreateFromBytes(hash);
     }
 
-    public static ActivitySpanId SpanId(string seed)
+    /// <summary>The id of a span: the hash of <c>seed kind|path|occurrence</c>, with no string built for it.</summary>
+    public static ActivitySpanId SpanId(string seed, string kind, string path, int occurrence)
     {
-        Span<byte> hash = stackalloc byte[32];
-        SHA256.HashData(Encoding.UTF8.GetBytes(seed), hash);
+        var utf8 = Encoding.UTF8;
+        var length = utf8.GetMaxByteCount(seed.Length + kind.Length + path.Length) + 2 + 11;
+        var text = length <= 512 ? stackalloc byte[length] : new byte[length];
+        var written = utf8.GetBytes(seed, text);
+        written += utf8.GetBytes(kind, text[written..]);
+        text[written++] = (byte)'|';
+        written += utf8.GetBytes(path, text[written..]);
+        text[written++] = (byte)'|';
+        occurrence.TryFormat(text[written..], out var digits, provider: System.Globalization.CultureInfo.InvariantCulture);
+        Span<byte> hash = stackalloc byte[16];
+        XxHash128.Hash(text[..(written + digits)], hash);
         return ActivitySpanId.CreateFromBytes(hash[..8]);
+    }
+
+    private static void Hash(string seed, Span<byte> destination)
+    {
+        var length = Encoding.UTF8.GetMaxByteCount(seed.Length);
+        var utf8 = length <= 512 ? stackalloc byte[length] : new byte[length];
+        XxHash128.Hash(utf8[..Encoding.UTF8.GetBytes(seed, utf8)], destination);
     }
 
     /// <summary>The W3C <c>traceparent</c> of a span context.</summary>

@@ -9,15 +9,28 @@ namespace Flujo.Durable.Telemetry;
 public sealed class StepSpan
 {
     private List<ActivityEvent>? _events;
+    private readonly OrchestrationTrace? _trace;
+    private readonly string _path;
+    private readonly int _occurrence;
+    private ActivityContext _context;
 
-    internal StepSpan(ActivityContext context, ActivityContext parent, DateTimeOffset startedAt)
+    /// <param name="trace">The orchestration's trace; null when nothing listened as the step started (no span).</param>
+    internal StepSpan(OrchestrationTrace? trace, string path, int occurrence, ActivityContext parent, DateTimeOffset startedAt)
     {
-        Context = context;
+        _trace = trace;
+        _path = path;
+        _occurrence = occurrence;
         Parent = parent;
         StartedAt = startedAt;
     }
 
-    public ActivityContext Context { get; }
+    /// <summary>
+    /// The span's id, derived when first asked for: a replayed step whose attempts are answered from history never
+    /// needs it, so an episode does not hash every earlier step again.
+    /// </summary>
+    public ActivityContext Context => _trace is null || _context != default ? _context : _context = _trace.SpanContext(Kind, _path, _occurrence);
+
+    internal const string Kind = "step";
 
     public ActivityContext Parent { get; }
 
@@ -27,7 +40,9 @@ public sealed class StepSpan
     /// The W3C <c>traceparent</c> naming this span as parent (in attempt requests and child orchestration inputs); null
     /// when nothing listened as the step started.
     /// </summary>
-    public string? TraceParent => Context == default ? null : SpanIds.TraceParent(Context);
+    public string? TraceParent => Context == default ? null : _traceParent ??= SpanIds.TraceParent(Context);
+
+    private string? _traceParent;
 
     internal IReadOnlyList<ActivityEvent>? Events => _events;
 

@@ -14,8 +14,12 @@ namespace Flujo.Durable.Telemetry;
 /// </summary>
 internal static class StepTelemetry
 {
-    public static StepSpan Begin(StepExecution execution, string path) =>
-        new(execution.Environment.Trace.NewSpan("step", path), execution.ParentSpan, execution.Now);
+    public static StepSpan Begin(StepExecution execution, string path)
+    {
+        var trace = execution.Environment.Trace;
+        var occurrence = trace.Count(StepSpan.Kind, path);
+        return new(FlujoTelemetry.Tracing ? trace : null, path, occurrence, execution.ParentSpan, execution.Now);
+    }
 
     public static void End(StepExecution execution, StepDefinition step, string path, StepSpan span, StepResult result)
     {
@@ -31,7 +35,8 @@ internal static class StepTelemetry
         });
         if (!FlujoTelemetry.Tracing) return;
 
-        var tags = new List<KeyValuePair<string, object?>>
+        // Room for every tag a step span can have: no regrowth.
+        var tags = new List<KeyValuePair<string, object?>>(16)
         {
             new(RunId, execution.Orchestration.InstanceId),
             new(Pipeline, execution.Pipeline.Name),
@@ -79,7 +84,12 @@ internal static class StepTelemetry
 
     internal static string? Model(JsonObject? metadata) => metadata?[ModelKey] is JsonValue v && v.TryGetValue(out string? model) ? model : null;
 
-    internal static string StatusName(AttemptStatus status) => System.Text.Json.JsonNamingPolicy.SnakeCaseLower.ConvertName(status.ToString());
+    internal static string StatusName(AttemptStatus status) =>
+        StatusNames.TryGetValue(status, out var name) ? name : System.Text.Json.JsonNamingPolicy.SnakeCaseLower.ConvertName(status.ToString());
+
+    // Converted once: every attempt's metric (and span) names its status.
+    private static readonly Dictionary<AttemptStatus, string> StatusNames = Enum.GetValues<AttemptStatus>()
+        .ToDictionary(s => s, s => System.Text.Json.JsonNamingPolicy.SnakeCaseLower.ConvertName(s.ToString()));
 
     private static bool Flag(StepResult result, string key) => result.Metadata[key] is JsonValue v && v.TryGetValue(out bool b) && b;
 
