@@ -31,7 +31,7 @@ public sealed class PipelineOrchestrator : TaskOrchestrator<PipelineRunInput, Pi
         var logger = context.CreateReplaySafeLogger<PipelineOrchestrator>();
         var startedAt = new DateTimeOffset(context.CurrentUtcDateTime, TimeSpan.Zero);
         RunTelemetry.Started(context, input);
-        var trace = new OrchestrationTrace(context.InstanceId, input.RunKey, input.TraceParent, input.TraceState);
+        var trace = new OrchestrationTrace(context.InstanceId, input.RunKey, input.TraceParent, input.TraceState, expectedSpans: pipeline.Steps.Count + 1);
         var runSpan = trace.NewSpan("run", string.Empty);
 
         var initialContext = pipeline.InitialContext is null ? new JsonObject() : (JsonObject)pipeline.InitialContext.DeepClone();

@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using Flujo.Durable.Hooks;
 using Flujo.Durable.Steps;
 using Flujo.Durable.Telemetry;
@@ -26,10 +27,12 @@ public sealed class RunEnvironment
         ContextSchema = contextSchema;
         Meter = meter;
         Progress = progress;
+        // Rebuilt every episode: sized for one attempt per top-level step, it does not regrow on the common path.
+        _attemptCalls = new(pipeline.Steps.Count);
     }
 
     private readonly HashSet<string> _childIds = new(StringComparer.Ordinal);
-    private readonly Dictionary<(string Path, int Attempt), int> _attemptCalls = [];
+    private readonly Dictionary<(string Path, int Attempt), int> _attemptCalls;
 
     public TaskOrchestrationContext Orchestration { get; }
 
@@ -274,11 +277,13 @@ public sealed class RunEnvironment
     /// order; a fallback used twice gets a new one the second time. (The orchestration's NewGuid is not that stable: it
     /// depends on the episode's time, and a re-run episode paid an activity its lost episode had scheduled, twice.)
     /// </summary>
-    public string AttemptCallId(string stepPath, int attempt)
+    public string? AttemptCallId(string stepPath, int attempt)
     {
-        var n = _attemptCalls.GetValueOrDefault((stepPath, attempt)) + 1;
-        _attemptCalls[(stepPath, attempt)] = n;
-        return $"{RunKey ?? "-"}.{n}";
+        ref var n = ref CollectionsMarshal.GetValueRefOrAddDefault(_attemptCalls, (stepPath, attempt), out _);
+        n++;
+        // Counted on replay too (the numbering must not move), but a replayed request is never sent (ReplayedCallInput),
+        // so its id is not formatted: one string per replayed attempt, every episode.
+        return Orchestration.IsReplaying ? null : $"{RunKey ?? "-"}.{n}";
     }
 
     /// <summary>

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Runtime.InteropServices;
 
 namespace Flujo.Durable.Telemetry;
 
@@ -10,14 +11,19 @@ namespace Flujo.Durable.Telemetry;
 public sealed class OrchestrationTrace
 {
     private readonly string _seed;
-    private readonly Dictionary<(string Kind, string Path), int> _occurrences = [];
+    private readonly Dictionary<(string Kind, string Path), int> _occurrences;
 
     /// <param name="instanceId">The orchestration instance id.</param>
     /// <param name="runKey">The run's key (a run id used again gets other ids).</param>
     /// <param name="traceParent">W3C <c>traceparent</c> of the parent span; null or invalid: the run span is a root.</param>
     /// <param name="traceState">W3C <c>tracestate</c> that goes with it.</param>
-    public OrchestrationTrace(string instanceId, string? runKey, string? traceParent, string? traceState)
+    /// <param name="expectedSpans">
+    /// How many spans the orchestration will likely count (its steps): the counts are rebuilt every episode, and a
+    /// dictionary grown from empty resized about four times per episode.
+    /// </param>
+    public OrchestrationTrace(string instanceId, string? runKey, string? traceParent, string? traceState, int expectedSpans = 0)
     {
+        _occurrences = new(expectedSpans);
         _seed = $"{runKey}|{instanceId}|";
         if (traceParent is not null && ActivityContext.TryParse(traceParent, traceState, isRemote: true, out var parent))
             Parent = parent;
@@ -49,10 +55,8 @@ public sealed class OrchestrationTrace
     /// <summary>Counts one more span of <paramref name="kind"/> at <paramref name="path"/>; its 1-based occurrence.</summary>
     internal int Count(string kind, string path)
     {
-        var key = (kind, path);
-        var n = _occurrences.GetValueOrDefault(key) + 1;
-        _occurrences[key] = n;
-        return n;
+        ref var n = ref CollectionsMarshal.GetValueRefOrAddDefault(_occurrences, (kind, path), out _);
+        return ++n;
     }
 
     /// <summary>The context of the <paramref name="occurrence"/>-th span of <paramref name="kind"/> at <paramref name="path"/>.</summary>

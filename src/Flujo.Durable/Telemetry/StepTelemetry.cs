@@ -23,7 +23,8 @@ internal static class StepTelemetry
 
     public static void End(StepExecution execution, StepDefinition step, string path, StepSpan span, StepResult result)
     {
-        if (execution.Orchestration.IsReplaying) return;
+        // Nothing to do on replay, or while no meter listener and no tracer listens (the common embedded case).
+        if (execution.Orchestration.IsReplaying || !FlujoTelemetry.StepDuration.Enabled && !FlujoTelemetry.Tracing) return;
         var end = execution.Now;
         var status = result.Success ? "success" : StepResults.StoppedByUsageLimit(result) ? "usage_limit" : "failed";
         FlujoTelemetry.StepDuration.Record((end - span.StartedAt).TotalSeconds, new TagList
@@ -61,7 +62,7 @@ internal static class StepTelemetry
     /// <summary>Counts one attempt with its tokens and cost, once (not on replay).</summary>
     public static void RecordAttempt(StepExecution execution, AgentStepDefinition step, AttemptOutcome outcome)
     {
-        if (execution.Orchestration.IsReplaying) return;
+        if (execution.Orchestration.IsReplaying || !FlujoTelemetry.Attempts.Enabled && !FlujoTelemetry.Tokens.Enabled && !FlujoTelemetry.CostUsd.Enabled) return;
         var pipeline = execution.Pipeline.Name;
         var model = Model(outcome.Metadata);
         FlujoTelemetry.Attempts.Add(1 + outcome.InterruptedCalls, new TagList
