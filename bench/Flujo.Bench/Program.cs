@@ -63,8 +63,9 @@ var flujoMedian = Median(flujoTimes);
 var baselineMedian = Median(baselineTimes);
 Console.WriteLine($"20-step run, median of {sequentialRuns}: flujo {flujoMedian:0.0} ms, hand-written {baselineMedian:0.0} ms, ratio {flujoMedian / baselineMedian:0.00}x (goal <= 1.15x)");
 
-// Warm up the concurrent path too (thread pool growth, JIT of the paths 200 runs in flight take), or whichever side runs
-// first pays for it: the single 200-run measurement below then showed 1.3-1.7x where alternating rounds showed ~1.3x.
+// Warm up the concurrent path too (thread pool growth, JIT of the paths 200 runs in flight take), or the side that runs
+// first pays for it. The single 200-run measurement stays noisy on a shared machine (1.05-1.95x in one afternoon); the
+// alternating rounds below are the figure to compare.
 await Task.WhenAll(Enumerable.Range(0, concurrentRuns).Select(_ => RunFlujo(five)));
 await Task.WhenAll(Enumerable.Range(0, concurrentRuns).Select(_ => RunBaseline(five)));
 
