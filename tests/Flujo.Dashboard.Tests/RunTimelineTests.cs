@@ -71,8 +71,9 @@ public sealed class RunTimelineTests(DashboardFixture fixture)
 
         await Expect(p.Locator("[data-step='inner']")).ToBeVisibleAsync();
         await Expect(p.Locator("[data-step='inner/draft']")).ToHaveAttributeAsync("data-state", "ok");
-        // While it waits, the timeline API places the waiting step by the wait's own path (relative to the sub-pipeline).
-        await Expect(p.Locator("[data-step$='approve'][data-state='paused']")).ToBeVisibleAsync();
+        // While it waits, the waiting step shows under its sub-pipeline step, which is not done yet.
+        await Expect(p.Locator("[data-step='inner/approve'][data-state='paused']")).ToBeVisibleAsync();
+        await Expect(p.Locator("[data-step='inner']")).Not.ToHaveAttributeAsync("data-state", "ok");
         var card = p.Locator("[data-wait]");
         await Expect(card).ToContainTextAsync("Approve the nested draft?");
         await page.ScreenshotAsync("timeline-nested-paused");

@@ -44,7 +44,7 @@ public static class RunTimeline
     {
         ArgumentNullException.ThrowIfNull(client);
         ArgumentNullException.ThrowIfNull(snapshot);
-        var (attempts, pipeline, historyAvailable) = await ReadAttemptsAsync(client as IRunInspectionClient, snapshot.RunId, cancellationToken);
+        var (attempts, pipeline, historyAvailable, prefixes) = await ReadAttemptsAsync(client as IRunInspectionClient, snapshot.RunId, cancellationToken);
         foreach (var running in attempts.Where(a => a.Path.Length == 0))
         {
             // A running attempt whose backend keeps no activity inputs: the custom status names the attempt running now.
@@ -76,7 +76,8 @@ public static class RunTimeline
         PlaceRemaining(steps, attempts, result is null ? pipeline : null);
         foreach (var wait in snapshot.IsFinished ? [] : waiting)
         {
-            var node = NodeAt(steps, wait.StepPath);
+            // A wait names its step from its own orchestration's top: a sub-pipeline's wait goes under the sub-pipeline step.
+            var node = NodeAt(steps, prefixes.GetValueOrDefault(wait.InstanceId, "") + wait.StepPath);
             node["status"] = "waiting";
             node["waiting"] = FlujoApi.WaitView(wait);
         }
@@ -88,12 +89,14 @@ public static class RunTimeline
 
     // ---- history -> attempts -------------------------------------------------------------------------------------------
 
-    private static async Task<(List<Attempt> Attempts, PipelineDefinition? Pipeline, bool Available)> ReadAttemptsAsync(IRunInspectionClient? client, string runId, CancellationToken cancellationToken)
+    private static async Task<(List<Attempt> Attempts, PipelineDefinition? Pipeline, bool Available, Dictionary<string, string> Prefixes)> ReadAttemptsAsync(IRunInspectionClient? client, string runId, CancellationToken cancellationToken)
     {
         var attempts = new List<Attempt>();
-        if (client is null) return (attempts, null, false);
+        // The path prefix of every orchestration read (the run's is empty), by instance id.
+        var prefixes = new Dictionary<string, string>(StringComparer.Ordinal);
+        if (client is null) return (attempts, null, false, prefixes);
         var root = await client.GetHistoryAsync(runId, cancellationToken);
-        if (root is null) return (attempts, null, false);
+        if (root is null) return (attempts, null, false, prefixes);
         // The run's input carries its pipeline: the live tree shows the steps still to come and puts fallbacks under their step.
         var pipeline = root.FirstOrDefault(e => e.Type == EventType.ExecutionStarted) is { Input: { } input } ? ReadPipeline(input) : null;
 
@@ -102,6 +105,7 @@ public static class RunTimeline
         var read = 1;
         while (queue.TryDequeue(out var item))
         {
+            prefixes[item.Id] = item.Prefix;
             var scheduled = new Dictionary<int, Attempt>();
             foreach (var e in item.History)
             {
@@ -135,7 +139,7 @@ public static class RunTimeline
                 }
             }
         }
-        return (attempts, pipeline, true);
+        return (attempts, pipeline, true, prefixes);
     }
 
     private static PipelineDefinition? ReadPipeline(string input)
