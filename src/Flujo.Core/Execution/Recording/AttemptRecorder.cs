@@ -1,3 +1,5 @@
+using System.Collections.Concurrent;
+using System.Runtime.CompilerServices;
 using Flujo.Agents;
 using Flujo.Results;
 using Microsoft.Extensions.Logging;
@@ -43,6 +45,50 @@ public sealed class AttemptRecorder
         ArgumentNullException.ThrowIfNull(request);
         ArgumentNullException.ThrowIfNull(execute);
         if (AttemptKey.For(request) is not { } key) return new(await execute(null), false);
+
+        // Two live deliveries of one attempt call in this process (after a worker restart, Azure Storage can deliver an
+        // attempt twice, milliseconds apart, to the new worker): the later one waits for the first and answers from its
+        // outcome, so the agent is called once. Deliveries on different workers are not covered (docs/engine.md).
+        var inFlight = InFlight.GetValue(_store, _ => new ConcurrentDictionary<AttemptKey, Task<AttemptOutcome>>());
+        var mine = new TaskCompletionSource<AttemptOutcome>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var running = inFlight.GetOrAdd(key, mine.Task);
+        if (running != mine.Task)
+        {
+            _logger.LogInformation("Attempt {Key} is already running in this process: this delivery waits for its outcome, no agent called", key);
+            try
+            {
+                return new(await running.WaitAsync(cancellationToken), true);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+            {
+                // The first delivery failed without an outcome: this one runs the attempt from its record.
+                return await ExecuteRecordedAsync(key, execute, cancellationToken);
+            }
+        }
+
+        try
+        {
+            var result = await ExecuteRecordedAsync(key, execute, cancellationToken);
+            mine.SetResult(result.Outcome);
+            return result;
+        }
+        catch (Exception ex)
+        {
+            mine.SetException(ex);
+            _ = mine.Task.Exception; // observed here: a failure nobody waited for is not an unobserved task exception
+            throw;
+        }
+        finally
+        {
+            inFlight.TryRemove(new KeyValuePair<AttemptKey, Task<AttemptOutcome>>(key, mine.Task));
+        }
+    }
+
+    // Attempt calls running now in this process, per store (a store is one durable record space).
+    private static readonly ConditionalWeakTable<IAttemptOutcomeStore, ConcurrentDictionary<AttemptKey, Task<AttemptOutcome>>> InFlight = new();
+
+    private async Task<RecordedOutcome> ExecuteRecordedAsync(AttemptKey key, Func<IAgentCallJournal?, Task<AttemptOutcome>> execute, CancellationToken cancellationToken)
+    {
 
         AttemptRecord? record;
         try
