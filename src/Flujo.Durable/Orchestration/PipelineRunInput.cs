@@ -58,4 +58,17 @@ public sealed class PipelineRunInput
     /// registered where the run is started. Null: the run calls no hooks (and schedules no hook activity).
     /// </summary>
     public RunHooks? Hooks { get; set; }
+
+    /// <summary>
+    /// A copy for one orchestration episode: it shares the definition and the other settings (never mutated) and owns its
+    /// input, context and budgets (the engine changes those). Every new setting is copied without being listed here.
+    /// </summary>
+    internal PipelineRunInput WithOwnState()
+    {
+        var copy = (PipelineRunInput)MemberwiseClone();
+        copy.Input = Input?.DeepClone();
+        copy.Context = (JsonObject?)Context?.DeepClone();
+        copy.Budgets = Budgets?.Select(b => b.Copy()).ToList();
+        return copy;
+    }
 }

@@ -47,20 +47,7 @@ public sealed class FlujoDataConverter : DataConverter
         }
 
         // The definition is never mutated by the engine; the input and context are the run's own.
-        return new PipelineRunInput
-        {
-            Pipeline = cached.Pipeline,
-            Input = cached.Input?.DeepClone(),
-            Context = (System.Text.Json.Nodes.JsonObject?)cached.Context?.DeepClone(),
-            CacheEnabled = cached.CacheEnabled,
-            IsSubPipeline = cached.IsSubPipeline,
-            Budgets = cached.Budgets?.Select(b => b.Copy()).ToList(),
-            ParentInstanceId = cached.ParentInstanceId,
-            RunKey = cached.RunKey,
-            TraceParent = cached.TraceParent,
-            TraceState = cached.TraceState,
-            Hooks = cached.Hooks,
-        };
+        return cached.WithOwnState();
     }
 
     private static PipelineRunInput Parse(string data)
