@@ -6,6 +6,7 @@ using Flujo.Definition.Building;
 using Flujo.Hosting.Engine;
 using Flujo.Registration;
 using Flujo.Results;
+using Microsoft.DurableTask.Testing.Sidecar;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Flujo.Bench;
@@ -13,7 +14,9 @@ namespace Flujo.Bench;
 /// <summary>
 /// A fresh Flujo in-memory engine with its default settings that also hosts the hand-written orchestration and the bare
 /// engine's five-activity orchestration, all running five steps that pass their input on (after <c>stepDelay</c>, the
-/// model call stand-in, when given). Every run gets its own input and is checked to return it.
+/// model call stand-in, when given). Every run gets its own input and is checked to return it. With <c>stockBackend</c>
+/// the same engine runs over the stock <c>InMemoryOrchestrationService</c> (no extended sessions) instead of Flujo's
+/// own backend: the engine as issue 12 measured it.
 /// </summary>
 internal sealed class FlujoEngineSide : IAsyncDisposable
 {
@@ -32,7 +35,7 @@ internal sealed class FlujoEngineSide : IAsyncDisposable
     public PipelineDefinition Pipeline { get; }
 
     /// <param name="maxConcurrentActivities">Null: the engine's default.</param>
-    public static async Task<FlujoEngineSide> StartAsync(TimeSpan stepDelay = default, int? maxConcurrentActivities = null)
+    public static async Task<FlujoEngineSide> StartAsync(TimeSpan stepDelay = default, int? maxConcurrentActivities = null, bool stockBackend = false)
     {
         var agent = stepDelay > TimeSpan.Zero ? DelayedEchoAgent.RegisteredName : EchoAgent.RegisteredName;
         var services = new ServiceCollection().AddFlujo().AddFlujoAgent(DelayedEchoAgent.RegisteredName, _ => new DelayedEchoAgent(stepDelay)).BuildServiceProvider();
@@ -42,7 +45,15 @@ internal sealed class FlujoEngineSide : IAsyncDisposable
         options.Activities.Add((PassOnActivity.Name, _ => new PassOnActivity(stepDelay)));
         var builder = new PipelineBuilder($"bench-5-{agent}");
         for (var i = 1; i <= 5; i++) builder.Step($"step{i}", agent);
-        return new FlujoEngineSide(services, await FlujoEngine.StartInMemoryAsync(services, options: options), builder.Build());
+        var engine = stockBackend ? await StartOnStockBackendAsync(services, options) : await FlujoEngine.StartInMemoryAsync(services, options: options);
+        return new FlujoEngineSide(services, engine, builder.Build());
+    }
+
+    // The stock test-host service with the limits the embedded engine gave it until issue 12 (100 orchestrations).
+    private static Task<FlujoEngine> StartOnStockBackendAsync(ServiceProvider services, FlujoEngineOptions options)
+    {
+        var stock = new InMemoryOrchestrationService();
+        return FlujoEngine.StartAsync(services, new ConcurrencyLimitedOrchestrationService(stock, 100, options.MaxConcurrentActivities), stock, options: options);
     }
 
     /// <summary>A text no other run of this process gets (real traffic: no two runs share an input).</summary>

@@ -7,7 +7,8 @@ namespace Flujo.Bench;
 /// Slow steps: N runs × 5 steps each awaiting --delay ms (the model call stand-in; default 100 ms, ideal 5 × delay) for
 /// each N of --runs (default 1000,5000): Flujo with its default settings, the hand-written orchestration and the bare
 /// Durable Task engine on the same kind of engine, WorkflowCore 3.22 (max concurrent workflows = N) and Agent Framework
-/// Workflows 1.28 (one run per input, concurrently). Trivial steps: --trivial-runs (default 2,000) × 5 echo steps,
+/// Workflows 1.28 (one run per input, concurrently); <c>bare-stock</c> is the bare engine on the stock in-memory service
+/// without extended sessions (the embedded engine before issue 12). Trivial steps: --trivial-runs (default 2,000) × 5 echo steps,
 /// Flujo vs hand-written vs bare. A fresh engine per side per batch, a full GC before each, the order rotating each
 /// round; medians and ratios of this one process, with the load average.
 /// </summary>
@@ -56,7 +57,8 @@ internal static class ThroughputBench
             Console.WriteLine($"{trivialRuns} runs × 5 trivial steps, distinct inputs, median of {trivialRounds} (load {LoadAverage.Read()}): " +
                 string.Join(", ", sides.Select(s => $"{s.Name} {BenchMath.Median(times[s.Name]):0} ms ({BenchMath.Range(times[s.Name])})")));
             if (times.ContainsKey("hand-written") && times.ContainsKey("bare"))
-                Console.WriteLine($"  flujo/hand-written {flujo / BenchMath.Median(times["hand-written"]):0.00}x (goal <= 1.15x), flujo/bare {flujo / BenchMath.Median(times["bare"]):0.00}x (goal <= 1.5x)");
+                Console.WriteLine($"  flujo/hand-written {flujo / BenchMath.Median(times["hand-written"]):0.00}x (goal <= 1.15x), flujo/bare {flujo / BenchMath.Median(times["bare"]):0.00}x (goal <= 1.5x)" +
+                    (times.TryGetValue("bare-stock", out var stock) ? $", flujo/bare-stock {flujo / BenchMath.Median(stock):0.00}x" : ""));
         }
         return 0;
     }
@@ -78,16 +80,18 @@ internal static class ThroughputBench
 
     private static IEnumerable<Side> TrivialSides() => FlujoEngineSides(TimeSpan.Zero);
 
-    // Flujo, the hand-written orchestration and the bare engine, each on a fresh engine of its own per batch.
+    // Flujo, the hand-written orchestration and the bare engine, each on a fresh engine of its own per batch; the bare
+    // engine also on the stock in-memory backend.
     private static IEnumerable<Side> FlujoEngineSides(TimeSpan delay) =>
-        new (string Name, Func<FlujoEngineSide, Func<int, Task>> Batch)[]
+        new (string Name, Func<FlujoEngineSide, Func<int, Task>> Batch, bool Stock)[]
         {
-            ("flujo", s => s.RunFlujoBatch),
-            ("hand-written", s => s.RunBaselineBatch),
-            ("bare", s => s.RunBareBatch),
+            ("flujo", s => s.RunFlujoBatch, false),
+            ("hand-written", s => s.RunBaselineBatch, false),
+            ("bare", s => s.RunBareBatch, false),
+            ("bare-stock", s => s.RunBareBatch, true),
         }.Select(kind => new Side(kind.Name, async () =>
         {
-            var side = await FlujoEngineSide.StartAsync(delay, s_activityCap);
+            var side = await FlujoEngineSide.StartAsync(delay, s_activityCap, kind.Stock);
             return (kind.Batch(side), side.DisposeAsync);
         }));
 

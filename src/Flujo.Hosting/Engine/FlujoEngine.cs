@@ -7,7 +7,6 @@ using Flujo.Execution.Recording;
 using Flujo.Json;
 using Microsoft.DurableTask;
 using Microsoft.DurableTask.Converters;
-using Microsoft.DurableTask.Testing.Sidecar;
 using Microsoft.DurableTask.Worker;
 using Microsoft.DurableTask.Worker.Shims;
 using Microsoft.Extensions.DependencyInjection;
@@ -42,19 +41,22 @@ public sealed partial class FlujoEngine : IAsyncDisposable
     /// <summary>The raw DurableTask.Core client of the task hub (plain JSON payloads), for your own orchestrations.</summary>
     public TaskHubClient TaskHubClient { get; }
 
-    /// <summary>Starts an engine on the in-memory Durable Task backend (runs vanish with the process).</summary>
+    /// <summary>
+    /// Starts an engine on Flujo's in-memory Durable Task backend (runs vanish with the process), with extended sessions
+    /// unless <see cref="FlujoEngineOptions.ExtendedSessionsEnabled"/> is off.
+    /// </summary>
     public static Task<FlujoEngine> StartInMemoryAsync(IServiceProvider services, ILoggerFactory? loggerFactory = null, FlujoEngineOptions? options = null)
     {
-        loggerFactory ??= services.GetService<ILoggerFactory>() ?? NullLoggerFactory.Instance;
-        var service = new InMemoryOrchestrationService(loggerFactory);
         var limits = options ?? new FlujoEngineOptions();
-        var history = new InMemoryRunHistory();
-        var worker = new ConcurrencyLimitedOrchestrationService(service, limits.MaxConcurrentOrchestrations, limits.MaxConcurrentActivities, history);
+        var backend = new InMemoryOrchestrationBackend(
+            limits.MaxConcurrentOrchestrations,
+            limits.MaxConcurrentActivities,
+            limits.ExtendedSessionsEnabled ? limits.ExtendedSessionIdleTimeout : null);
         // No attempt records by default: runs die with this process, so no attempt is ever redelivered after a crash, and
         // recording cost ~10% per trivial step (bench: 20-step ratio 1.05-1.13x without, 1.25x with). A store registered in
         // the services is used (tests of the recording do that).
         var outcomes = services.GetService<IAttemptOutcomeStore>();
-        return StartAsync(services, worker, service, loggerFactory, options, outcomes, history);
+        return StartAsync(services, backend, backend, loggerFactory, options, outcomes);
     }
 
     /// <summary>
@@ -62,9 +64,9 @@ public sealed partial class FlujoEngine : IAsyncDisposable
     /// <see cref="IAttemptOutcomeStore"/> of <paramref name="services"/>, if one is registered.
     /// </summary>
     public static Task<FlujoEngine> StartAsync(IServiceProvider services, IOrchestrationService service, IOrchestrationServiceClient serviceClient, ILoggerFactory? loggerFactory = null, FlujoEngineOptions? options = null) =>
-        StartAsync(services, service, serviceClient, loggerFactory, options, services.GetService<IAttemptOutcomeStore>(), history: null);
+        StartAsync(services, service, serviceClient, loggerFactory, options, services.GetService<IAttemptOutcomeStore>());
 
-    private static async Task<FlujoEngine> StartAsync(IServiceProvider services, IOrchestrationService service, IOrchestrationServiceClient serviceClient, ILoggerFactory? loggerFactory, FlujoEngineOptions? options, IAttemptOutcomeStore? outcomes, InMemoryRunHistory? history)
+    private static async Task<FlujoEngine> StartAsync(IServiceProvider services, IOrchestrationService service, IOrchestrationServiceClient serviceClient, ILoggerFactory? loggerFactory, FlujoEngineOptions? options, IAttemptOutcomeStore? outcomes)
     {
         loggerFactory ??= services.GetService<ILoggerFactory>() ?? NullLoggerFactory.Instance;
         Telemetry.FlujoOpenTelemetry.StartOpenTelemetry(services);
@@ -93,10 +95,10 @@ public sealed partial class FlujoEngine : IAsyncDisposable
         // In memory, activity inputs in the history cost nothing (they are the same objects) and let the run timeline name the
         // step of an attempt that is still running, even when parallel branches run several. (The dispatcher exists once started;
         // no run can start before this engine is returned.)
-        if (history is not null) worker.TaskOrchestrationDispatcher.IncludeParameters = true;
+        if (service is InMemoryOrchestrationBackend) worker.TaskOrchestrationDispatcher.IncludeParameters = true;
         var taskHubClient = new TaskHubClient(serviceClient, JsonCoreDataConverter.Instance, loggerFactory);
         // Runs started here call the hooks registered in these services (and the activity runs them here).
-        return new FlujoEngine(worker, service, new FlujoRunClient(taskHubClient, RegisteredHooks.In(services), history), taskHubClient);
+        return new FlujoEngine(worker, service, new FlujoRunClient(taskHubClient, RegisteredHooks.In(services)), taskHubClient);
     }
 
     // The category DurableTask.Core logs under (its own "DurableTask.Core" prefix).

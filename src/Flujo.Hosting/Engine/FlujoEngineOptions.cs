@@ -12,10 +12,34 @@ public sealed class FlujoEngineOptions
     public List<(TaskName Name, Func<IServiceProvider, ITaskActivity> Create)> Activities { get; } = [];
 
     /// <summary>
-    /// In-memory backend: orchestration work items run at once. Default 100 (the backend's own default is one per
-    /// processor). Azure Storage takes its limits from <c>AzureStorageEngineOptions</c>.
+    /// In-memory backend: orchestration work items at once. Default 20,000. A work item is an episode of a run (short CPU
+    /// work on the thread pool) or a run whose extended session waits in memory for its next message (an await, no
+    /// thread); Durable Task lets at most half of the work items be sessions, so the other half is always free to start
+    /// and run episodes. With 1,000 runs in flight every run keeps its session; past half of this limit, runs beyond it
+    /// replay their history at every step instead (correct, only slower). Azure Storage takes its limits from
+    /// <c>AzureStorageEngineOptions</c>.
     /// </summary>
-    public int MaxConcurrentOrchestrations { get; init; } = 100;
+    public int MaxConcurrentOrchestrations { get; init => field = AtLeastOne(value, nameof(MaxConcurrentOrchestrations)); } = 20_000;
+
+    /// <summary>
+    /// In-memory backend: keep a run in memory between its episodes (an extended session), so the next activity result,
+    /// timer or event resumes it where it is instead of replaying its history. Default on. Off: every episode replays the
+    /// run from its history, as Durable Task does without sessions.
+    /// </summary>
+    public bool ExtendedSessionsEnabled { get; init; } = true;
+
+    /// <summary>
+    /// In-memory backend: how long a run in a session waits for its next message before it leaves memory. Default 30 s:
+    /// longer than a slow model call or a short retry backoff, so a run keeps its session across every step; a run
+    /// waiting longer (a human step, a long timer) frees its slot and replays once when it resumes.
+    /// </summary>
+    public TimeSpan ExtendedSessionIdleTimeout
+    {
+        get;
+        init => field = value > TimeSpan.Zero
+            ? value
+            : throw new ArgumentOutOfRangeException(nameof(ExtendedSessionIdleTimeout), value, $"The value for {nameof(ExtendedSessionIdleTimeout)} must be greater than zero.");
+    } = TimeSpan.FromSeconds(30);
 
     /// <summary>
     /// In-memory backend: agent attempts (activities) run at once. Default 1,000: agent calls mostly wait on the network
@@ -23,5 +47,8 @@ public sealed class FlujoEngineOptions
     /// behind each other (with 100, 200 concurrent 200 ms chat runs took two waves: 2.3x the 200 ms; with 1,000: 1.2-1.3x).
     /// Lower it for agents that compute or block.
     /// </summary>
-    public int MaxConcurrentActivities { get; init; } = 1000;
+    public int MaxConcurrentActivities { get; init => field = AtLeastOne(value, nameof(MaxConcurrentActivities)); } = 1000;
+
+    private static int AtLeastOne(int value, string name) =>
+        value >= 1 ? value : throw new ArgumentOutOfRangeException(name, value, $"The value for {name} must be at least 1.");
 }

@@ -12,7 +12,6 @@ using Flujo.Json;
 using DurableTask.Core.Query;
 using Flujo.Hosting.Engine;
 using Flujo.Results;
-using Microsoft.DurableTask.Testing.Sidecar;
 
 namespace Flujo.Hosting.Runs;
 
@@ -20,9 +19,9 @@ namespace Flujo.Hosting.Runs;
 public sealed class FlujoRunClient : IPipelineRunClient, IRunInspectionClient
 {
     private readonly TaskHubClient _client;
-    private readonly InMemoryRunHistory? _history;
 
-    // TaskHubClient.WaitForOrchestrationAsync polls every 2 s on Azure Storage; other backends are polled here instead.
+    // TaskHubClient.WaitForOrchestrationAsync polls every 2 s on Azure Storage; every backend but the embedded one (which
+    // completes a waiter when the run ends) is polled here instead.
     private readonly bool _poll;
     private static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(100);
 
@@ -33,13 +32,11 @@ public sealed class FlujoRunClient : IPipelineRunClient, IRunInspectionClient
     /// The hook points registered where runs are started (<see cref="RegisteredHooks.Points"/>), recorded in every run
     /// this client starts; the hooks themselves run on the workers. None: runs call no hooks.
     /// </param>
-    /// <param name="history">Where the embedded in-memory engine keeps histories (its backend gives none); null: ask the backend.</param>
-    public FlujoRunClient(TaskHubClient client, HookPoints hooks = HookPoints.None, InMemoryRunHistory? history = null)
+    public FlujoRunClient(TaskHubClient client, HookPoints hooks = HookPoints.None)
     {
         _client = client;
         _hooks = RunHooks.For(hooks);
-        _history = history;
-        _poll = client.ServiceClient is not InMemoryOrchestrationService;
+        _poll = client.ServiceClient is not InMemoryOrchestrationBackend;
     }
 
     /// <summary>Schedules a run and returns its id (the orchestration instance id).</summary>
@@ -165,7 +162,9 @@ public sealed class FlujoRunClient : IPipelineRunClient, IRunInspectionClient
     /// <inheritdoc />
     public async Task<IReadOnlyList<RunHistoryEvent>?> GetHistoryAsync(string instanceId, CancellationToken cancellationToken = default)
     {
-        if (_history is not null) return _history.Get(instanceId);
+        // The embedded backend hands out its history events as they are (no JSON round trip).
+        if (_client.ServiceClient is InMemoryOrchestrationBackend backend)
+            return backend.GetHistory(instanceId) is { } events ? [.. events.Select(RunHistoryEvent.From).OfType<RunHistoryEvent>()] : null;
         var state = await _client.GetOrchestrationStateAsync(instanceId);
         if (state is null) return null;
         var json = await _client.GetOrchestrationHistoryAsync(state.OrchestrationInstance);

@@ -33,7 +33,7 @@ public sealed partial class FlujoEngine
         ArgumentException.ThrowIfNullOrWhiteSpace(taskHubName);
         loggerFactory ??= services.GetService<ILoggerFactory>() ?? NullLoggerFactory.Instance;
         var service = CreateAzureStorageService(connectionString, taskHubName, workerId, loggerFactory, storage);
-        return StartAsync(services, service, service, loggerFactory, options, AttemptRecords(services, connectionString, taskHubName, storage ?? new AzureStorageEngineOptions(), loggerFactory), history: null);
+        return StartAsync(services, service, service, loggerFactory, options, AttemptRecords(services, connectionString, taskHubName, storage ?? new AzureStorageEngineOptions(), loggerFactory));
     }
 
     /// <summary>

@@ -1,23 +1,19 @@
 using DurableTask.Core;
 
-namespace Flujo.Hosting.Engine;
+namespace Flujo.Bench;
 
 /// <summary>
-/// Wraps an orchestration service to set how many orchestration and activity work items the worker runs at once.
-/// The in-memory service offers one per processor (2 on a small machine), so two slow agent calls (an LLM
-/// answering in seconds) would hold every other run of the process; agent work waits on I/O, not on the CPU.
-/// It also hands each finished episode's history to an <see cref="InMemoryRunHistory"/>, when given one (the in-memory
-/// backend gives no history to clients).
+/// Wraps an orchestration service to set how many orchestration and activity work items the worker runs at once: the
+/// embedded engine as it was before its own backend (issue 12), <c>InMemoryOrchestrationService</c> of
+/// Microsoft.DurableTask.InProcessTestHost (no extended sessions; one work item per processor of its own) limited to
+/// 100 orchestrations and 1,000 activities, for the bench's <c>bare-stock</c> side.
 /// </summary>
 internal sealed class ConcurrencyLimitedOrchestrationService : IOrchestrationService
 {
     private readonly IOrchestrationService _inner;
 
-    private readonly InMemoryRunHistory? _history;
-
-    public ConcurrencyLimitedOrchestrationService(IOrchestrationService inner, int maxOrchestrations, int maxActivities, InMemoryRunHistory? history = null)
+    public ConcurrencyLimitedOrchestrationService(IOrchestrationService inner, int maxOrchestrations, int maxActivities)
     {
-        _history = history;
         ArgumentOutOfRangeException.ThrowIfLessThan(maxOrchestrations, 1);
         ArgumentOutOfRangeException.ThrowIfLessThan(maxActivities, 1);
         _inner = inner;
@@ -48,11 +44,8 @@ internal sealed class ConcurrencyLimitedOrchestrationService : IOrchestrationSer
     public Task<TaskOrchestrationWorkItem> LockNextTaskOrchestrationWorkItemAsync(TimeSpan receiveTimeout, CancellationToken cancellationToken) =>
         _inner.LockNextTaskOrchestrationWorkItemAsync(receiveTimeout, cancellationToken);
     public Task RenewTaskOrchestrationWorkItemLockAsync(TaskOrchestrationWorkItem workItem) => _inner.RenewTaskOrchestrationWorkItemLockAsync(workItem);
-    public Task CompleteTaskOrchestrationWorkItemAsync(TaskOrchestrationWorkItem workItem, OrchestrationRuntimeState newOrchestrationRuntimeState, IList<TaskMessage> outboundMessages, IList<TaskMessage> orchestratorMessages, IList<TaskMessage> timerMessages, TaskMessage continuedAsNewMessage, OrchestrationState orchestrationState)
-    {
-        _history?.Record(newOrchestrationRuntimeState);
-        return _inner.CompleteTaskOrchestrationWorkItemAsync(workItem, newOrchestrationRuntimeState, outboundMessages, orchestratorMessages, timerMessages, continuedAsNewMessage, orchestrationState);
-    }
+    public Task CompleteTaskOrchestrationWorkItemAsync(TaskOrchestrationWorkItem workItem, OrchestrationRuntimeState newOrchestrationRuntimeState, IList<TaskMessage> outboundMessages, IList<TaskMessage> orchestratorMessages, IList<TaskMessage> timerMessages, TaskMessage continuedAsNewMessage, OrchestrationState orchestrationState) =>
+        _inner.CompleteTaskOrchestrationWorkItemAsync(workItem, newOrchestrationRuntimeState, outboundMessages, orchestratorMessages, timerMessages, continuedAsNewMessage, orchestrationState);
     public Task AbandonTaskOrchestrationWorkItemAsync(TaskOrchestrationWorkItem workItem) => _inner.AbandonTaskOrchestrationWorkItemAsync(workItem);
     public Task ReleaseTaskOrchestrationWorkItemAsync(TaskOrchestrationWorkItem workItem) => _inner.ReleaseTaskOrchestrationWorkItemAsync(workItem);
 
