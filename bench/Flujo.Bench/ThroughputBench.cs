@@ -7,8 +7,9 @@ namespace Flujo.Bench;
 /// Slow steps: N runs × 5 steps each awaiting --delay ms (the model call stand-in; default 100 ms, ideal 5 × delay) for
 /// each N of --runs (default 1000,5000): Flujo with its default settings, the hand-written orchestration and the bare
 /// Durable Task engine on the same kind of engine, WorkflowCore 3.22 (max concurrent workflows = N) and Agent Framework
-/// Workflows 1.28 (one run per input, concurrently); <c>bare-stock</c> is the bare engine on the stock in-memory service
-/// without extended sessions (the embedded engine before issue 12). Trivial steps: --trivial-runs (default 2,000) × 5 echo steps,
+/// Workflows 1.28 (one run per input, concurrently); <c>bare-stock</c> and <c>flujo-stock</c> are the bare engine and
+/// Flujo on the stock in-memory service without extended sessions (the embedded engine before its own backend). Trivial
+/// steps: --trivial-runs (default 2,000) × 5 echo steps,
 /// Flujo vs hand-written vs bare. A fresh engine per side per batch, a full GC before each, the order rotating each
 /// round; medians and ratios of this one process, with the load average.
 /// </summary>
@@ -58,7 +59,8 @@ internal static class ThroughputBench
                 string.Join(", ", sides.Select(s => $"{s.Name} {BenchMath.Median(times[s.Name]):0} ms ({BenchMath.Range(times[s.Name])})")));
             if (times.ContainsKey("hand-written") && times.ContainsKey("bare"))
                 Console.WriteLine($"  flujo/hand-written {flujo / BenchMath.Median(times["hand-written"]):0.00}x (goal <= 1.15x), flujo/bare {flujo / BenchMath.Median(times["bare"]):0.00}x (goal <= 1.5x)" +
-                    (times.TryGetValue("bare-stock", out var stock) ? $", flujo/bare-stock {flujo / BenchMath.Median(stock):0.00}x" : ""));
+                    (times.TryGetValue("bare-stock", out var stock) ? $", flujo/bare-stock {flujo / BenchMath.Median(stock):0.00}x" : "") +
+                    (times.TryGetValue("flujo-stock", out var flujoStock) ? $", flujo/flujo-stock {flujo / BenchMath.Median(flujoStock):0.00}x" : ""));
         }
         return 0;
     }
@@ -89,6 +91,7 @@ internal static class ThroughputBench
             ("hand-written", s => s.RunBaselineBatch, false),
             ("bare", s => s.RunBareBatch, false),
             ("bare-stock", s => s.RunBareBatch, true),
+            ("flujo-stock", s => s.RunFlujoBatch, true),
         }.Select(kind => new Side(kind.Name, async () =>
         {
             var side = await FlujoEngineSide.StartAsync(delay, s_activityCap, kind.Stock);

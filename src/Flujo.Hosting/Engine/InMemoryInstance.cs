@@ -5,21 +5,21 @@ namespace Flujo.Hosting.Engine;
 
 /// <summary>
 /// One orchestration instance of <see cref="InMemoryOrchestrationBackend"/>: its current execution's history and status,
-/// the messages no work item has taken yet, and who holds or waits for it. Every field is read and written under
-/// <c>lock (instance)</c>.
+/// the messages no work item has taken yet, and who holds or waits for it. Every field is written under
+/// <c>lock (instance)</c>, and read under it except where the backend says why not.
 /// </summary>
 internal sealed class InMemoryInstance(string instanceId)
 {
     public string InstanceId { get; } = instanceId;
 
     /// <summary>The current execution (a new one after continue-as-new or a restart under the same id).</summary>
-    public string? ExecutionId;
+    public volatile string? ExecutionId;
 
     /// <summary>The saved history of the current execution: the events of every completed episode, in order.</summary>
     public List<HistoryEvent> History = [];
 
     /// <summary>The status clients read; null until the instance is started.</summary>
-    public OrchestrationState? Status;
+    public volatile OrchestrationState? Status;
 
     /// <summary>Messages that arrived and no work item has taken yet (an <see cref="ExecutionStartedEvent"/> always first).</summary>
     public List<TaskMessage> Pending = [];

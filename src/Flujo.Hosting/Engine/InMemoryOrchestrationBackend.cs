@@ -311,11 +311,11 @@ internal sealed partial class InMemoryOrchestrationBackend : IOrchestrationServi
     private static bool SameExecution(InMemoryInstance instance, OrchestrationInstance target) =>
         string.IsNullOrEmpty(target.ExecutionId) || instance.ExecutionId is null || target.ExecutionId == instance.ExecutionId;
 
-    private bool IsCurrent(OrchestrationInstance target)
-    {
-        if (!_instances.TryGetValue(target.InstanceId, out var instance)) return false;
-        lock (instance) return !instance.HasEnded && SameExecution(instance, target);
-    }
+    // Without the instance's lock: the activity dispatcher asks right after the episode that scheduled the activity saved
+    // (and released the lock), and taking it here made the two contend on every step. Status and execution are set before
+    // any activity of theirs is queued.
+    private bool IsCurrent(OrchestrationInstance target) =>
+        _instances.TryGetValue(target.InstanceId, out var instance) && !instance.HasEnded && SameExecution(instance, target);
 
     // Task.Delay takes at most ~49 days; a durable timer may be further out.
     private static readonly TimeSpan LongestDelay = TimeSpan.FromDays(30);
