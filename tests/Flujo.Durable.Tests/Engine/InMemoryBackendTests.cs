@@ -46,10 +46,13 @@ public sealed class InMemoryBackendTests
         return (harness, counter);
     }
 
-    [Fact]
-    public async Task TwentyStepRun_WithSessions_RunsEachStepsOrchestratorCodeOnce()
+    [Theory]
+    [InlineData(true, 0)]
+    // Without sessions, the episode of step k's result (k = 1..20) replays steps 1..k: 1 + 2 + ... + 20.
+    [InlineData(false, 210)]
+    public async Task TwentyStepRun_RunsEachStepsOrchestratorCodeOnceLive_ReplaysOnlyWithoutSessions(bool sessions, int replayed)
     {
-        var (harness, counter) = Harness(new FlujoEngineOptions(), Append());
+        var (harness, counter) = Harness(new FlujoEngineOptions { ExtendedSessionsEnabled = sessions }, Append());
         await using var _ = harness;
 
         var result = await harness.RunAsync(Chain("twenty", 20), JsonValue.Create(""));
@@ -57,22 +60,7 @@ public sealed class InMemoryBackendTests
         Assert.Equal(RunStatus.Completed, result.Status);
         Assert.Equal(TwentyTags, result.Output!.GetValue<string>());
         Assert.Equal(20, counter.Live);
-        Assert.Equal(0, counter.Replayed);
-    }
-
-    [Fact]
-    public async Task TwentyStepRun_WithoutSessions_ReplaysEveryEpisode_SameResult()
-    {
-        var (harness, counter) = Harness(new FlujoEngineOptions { ExtendedSessionsEnabled = false }, Append());
-        await using var _ = harness;
-
-        var result = await harness.RunAsync(Chain("twenty", 20), JsonValue.Create(""));
-
-        Assert.Equal(RunStatus.Completed, result.Status);
-        Assert.Equal(TwentyTags, result.Output!.GetValue<string>());
-        Assert.Equal(20, counter.Live);
-        // The episode of step k's result (k = 1..20) replays steps 1..k: 1 + 2 + ... + 20.
-        Assert.Equal(210, counter.Replayed);
+        Assert.Equal(replayed, counter.Replayed);
     }
 
     [Fact]
