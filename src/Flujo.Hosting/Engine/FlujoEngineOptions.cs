@@ -12,14 +12,12 @@ public sealed class FlujoEngineOptions
     public List<(TaskName Name, Func<IServiceProvider, ITaskActivity> Create)> Activities { get; } = [];
 
     /// <summary>
-    /// In-memory backend: orchestration work items at once. Default 20,000. A work item is an episode of a run (short CPU
-    /// work on the thread pool) or a run whose extended session waits in memory for its next message (an await, no
-    /// thread); Durable Task lets at most half of the work items be sessions, so the other half is always free to start
-    /// and run episodes. With 1,000 runs in flight every run keeps its session; past half of this limit, runs beyond it
-    /// replay their history at every step instead (correct, only slower). Azure Storage takes its limits from
-    /// <c>AzureStorageEngineOptions</c>.
+    /// In-memory backend: orchestration episodes at once (Flujo's orchestrator code running for a run's new events, short
+    /// CPU work). Default 100. A run waiting in its extended session for its next message holds no episode slot: up to
+    /// 10,000 runs stay in memory between their steps however low this is (past that, runs replay at every step), so
+    /// waiting runs never keep a new run from starting. Azure Storage takes its limits from <c>AzureStorageEngineOptions</c>.
     /// </summary>
-    public int MaxConcurrentOrchestrations { get; init => field = AtLeastOne(value, nameof(MaxConcurrentOrchestrations)); } = 20_000;
+    public int MaxConcurrentOrchestrations { get; init => field = AtLeastOne(value, nameof(MaxConcurrentOrchestrations)); } = 100;
 
     /// <summary>
     /// In-memory backend: keep a run in memory between its episodes (an extended session), so the next activity result,

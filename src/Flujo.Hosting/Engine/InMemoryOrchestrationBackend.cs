@@ -26,24 +26,32 @@ internal sealed partial class InMemoryOrchestrationBackend : IOrchestrationServi
     private readonly Channel<InMemoryInstance> _ready = Channel.CreateUnbounded<InMemoryInstance>();
     private readonly Channel<TaskMessage> _activities = Channel.CreateUnbounded<TaskMessage>();
     private readonly CancellationTokenSource _disposed = new();
+    private readonly SemaphoreSlim _episodes;
     private readonly TimeSpan? _sessionIdleTimeout;
     private CancellationTokenSource _stopping = new();
     private long _activityWorkItems;
 
-    /// <param name="maxOrchestrations">Orchestration work items at once, sessions included (at most half are sessions).</param>
+    /// <summary>
+    /// The dispatcher's orchestration work items at once: runs in memory, waiting in their sessions or running an episode.
+    /// DurableTask.Core lets at most half of them be sessions (10,000 runs kept in memory between their steps); past
+    /// that, runs replay at every step. The CPU work is bounded by the episode slots, not by this.
+    /// </summary>
+    public const int WorkItemSlots = 20_000;
+
+    /// <param name="maxEpisodes">Episodes at once (orchestrator code running); a session waiting for messages holds none.</param>
     /// <param name="maxActivities">Activity work items at once.</param>
     /// <param name="sessionIdleTimeout">How long a session waits for its instance's next message; null: no sessions.</param>
-    public InMemoryOrchestrationBackend(int maxOrchestrations, int maxActivities, TimeSpan? sessionIdleTimeout)
+    public InMemoryOrchestrationBackend(int maxEpisodes, int maxActivities, TimeSpan? sessionIdleTimeout)
     {
-        ArgumentOutOfRangeException.ThrowIfLessThan(maxOrchestrations, 1);
+        ArgumentOutOfRangeException.ThrowIfLessThan(maxEpisodes, 1);
         ArgumentOutOfRangeException.ThrowIfLessThan(maxActivities, 1);
         if (sessionIdleTimeout is { } idle) ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(idle, TimeSpan.Zero, nameof(sessionIdleTimeout));
-        MaxConcurrentTaskOrchestrationWorkItems = maxOrchestrations;
+        _episodes = new SemaphoreSlim(maxEpisodes, maxEpisodes);
         MaxConcurrentTaskActivityWorkItems = maxActivities;
         _sessionIdleTimeout = sessionIdleTimeout;
     }
 
-    public int MaxConcurrentTaskOrchestrationWorkItems { get; }
+    public int MaxConcurrentTaskOrchestrationWorkItems => WorkItemSlots;
     public int MaxConcurrentTaskActivityWorkItems { get; }
     public int TaskOrchestrationDispatcherCount => 1;
     public int TaskActivityDispatcherCount => 1;
@@ -87,25 +95,59 @@ internal sealed partial class InMemoryOrchestrationBackend : IOrchestrationServi
 
     public async Task<TaskOrchestrationWorkItem> LockNextTaskOrchestrationWorkItemAsync(TimeSpan receiveTimeout, CancellationToken cancellationToken)
     {
-        while (true)
+        // A new work item runs an episode at once: it takes its slot first.
+        await _episodes.WaitAsync(cancellationToken);
+        try
         {
-            var instance = await _ready.Reader.ReadAsync(cancellationToken);
-            lock (instance)
+            while (true)
             {
-                instance.Queued = false;
-                // Taken by a session meanwhile, or emptied by the end of the execution.
-                if (instance.Locked || !instance.CanRun) continue;
-                instance.Locked = true;
-                return new TaskOrchestrationWorkItem
+                var instance = await _ready.Reader.ReadAsync(cancellationToken);
+                lock (instance)
                 {
-                    InstanceId = instance.InstanceId,
-                    OrchestrationRuntimeState = new OrchestrationRuntimeState(instance.History),
-                    NewMessages = instance.TakePending(),
-                    LockedUntilUtc = DateTime.MaxValue,
-                    Session = _sessionIdleTimeout is { } idle ? new InMemorySession(instance, idle, _stopping.Token) : null!,
-                };
+                    instance.Queued = false;
+                    // Taken by a session meanwhile, or emptied by the end of the execution.
+                    if (instance.Locked || !instance.CanRun) continue;
+                    instance.Locked = true;
+                    return new InMemoryWorkItem
+                    {
+                        InstanceId = instance.InstanceId,
+                        OrchestrationRuntimeState = new OrchestrationRuntimeState(instance.History),
+                        NewMessages = instance.TakePending(),
+                        LockedUntilUtc = DateTime.MaxValue,
+                        Session = _sessionIdleTimeout is { } idle ? new InMemorySession(this, instance, idle, _stopping.Token) : null!,
+                        InEpisode = true,
+                    };
+                }
             }
         }
+        catch
+        {
+            _episodes.Release();
+            throw;
+        }
+    }
+
+    /// <summary>Waits for an episode slot for the work item's next episode; false when the backend stops first.</summary>
+    internal async Task<bool> TryEnterEpisodeAsync(TaskOrchestrationWorkItem workItem, CancellationToken stopping)
+    {
+        try
+        {
+            await _episodes.WaitAsync(stopping);
+        }
+        catch (OperationCanceledException)
+        {
+            return false;
+        }
+        ((InMemoryWorkItem)workItem).InEpisode = true;
+        return true;
+    }
+
+    /// <summary>Frees the work item's episode slot, if it holds one (its episode completed, was abandoned, or it is released).</summary>
+    internal void ExitEpisode(TaskOrchestrationWorkItem workItem)
+    {
+        if (workItem is not InMemoryWorkItem { InEpisode: true } item) return;
+        item.InEpisode = false;
+        _episodes.Release();
     }
 
     // Nothing expires in memory.
@@ -127,6 +169,7 @@ internal sealed partial class InMemoryOrchestrationBackend : IOrchestrationServi
         foreach (var message in orchestratorMessages) Deliver(message);
         if (continuedAsNewMessage is not null) Deliver(continuedAsNewMessage);
         foreach (var message in outboundMessages) _activities.Writer.TryWrite(message);
+        ExitEpisode(workItem);
         return Task.CompletedTask;
     }
 
@@ -156,11 +199,13 @@ internal sealed partial class InMemoryOrchestrationBackend : IOrchestrationServi
         if (_instances.TryGetValue(workItem.InstanceId, out var instance) && workItem.NewMessages is { Count: > 0 } messages)
             lock (instance)
                 if (!instance.HasEnded) instance.Pending.InsertRange(0, messages);
+        ExitEpisode(workItem);
         return Task.CompletedTask;
     }
 
     public Task ReleaseTaskOrchestrationWorkItemAsync(TaskOrchestrationWorkItem workItem)
     {
+        ExitEpisode(workItem);
         if (_instances.TryGetValue(workItem.InstanceId, out var instance))
             lock (instance)
             {
@@ -340,5 +385,6 @@ internal sealed partial class InMemoryOrchestrationBackend : IOrchestrationServi
         _disposed.Cancel();
         _ready.Writer.TryComplete();
         _activities.Writer.TryComplete();
+        // _episodes is not disposed: a session still finishing may release its slot.
     }
 }

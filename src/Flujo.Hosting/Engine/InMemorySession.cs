@@ -8,15 +8,27 @@ namespace Flujo.Hosting.Engine;
 /// until a message arrives, the idle timeout passes or the backend stops; then (null) the dispatcher ends the session
 /// and releases the instance, and its next messages start a new work item that replays the saved history.
 /// </summary>
-internal sealed class InMemorySession(InMemoryInstance instance, TimeSpan idleTimeout, CancellationToken stopping) : IOrchestrationSession
+internal sealed class InMemorySession(InMemoryOrchestrationBackend backend, InMemoryInstance instance, TimeSpan idleTimeout, CancellationToken stopping) : IOrchestrationSession
 {
     public async Task<IList<TaskMessage>?> FetchNewOrchestrationMessagesAsync(TaskOrchestrationWorkItem workItem)
+    {
+        if (!await MessagesArrivedAsync()) return null;
+        // The episode runs once an episode slot is free (a waiting session holds none).
+        if (!await backend.TryEnterEpisodeAsync(workItem, stopping)) return null;
+        // Only this session takes the instance's messages while its work item holds the lock.
+        lock (instance)
+            if (instance.Pending.Count > 0) return instance.TakePending();
+        backend.ExitEpisode(workItem);
+        return null;
+    }
+
+    private async Task<bool> MessagesArrivedAsync()
     {
         TaskCompletionSource arrived;
         lock (instance)
         {
-            if (stopping.IsCancellationRequested) return null;
-            if (instance.Pending.Count > 0) return instance.TakePending();
+            if (stopping.IsCancellationRequested) return false;
+            if (instance.Pending.Count > 0) return true;
             arrived = instance.SessionWaiting = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         }
         try
@@ -32,9 +44,9 @@ internal sealed class InMemorySession(InMemoryInstance instance, TimeSpan idleTi
         lock (instance)
         {
             instance.SessionWaiting = null;
-            // A message that arrived just as the wait timed out is still taken here; on stop the pending messages stay
-            // with the instance (released with it).
-            return instance.Pending.Count > 0 && !stopping.IsCancellationRequested ? instance.TakePending() : null;
+            // A message that arrived just as the wait timed out is still taken; on stop the pending messages stay with
+            // the instance (released with it).
+            return instance.Pending.Count > 0 && !stopping.IsCancellationRequested;
         }
     }
 
