@@ -37,11 +37,12 @@ internal sealed class FlujoEngineSide : IAsyncDisposable
     public PipelineDefinition Pipeline { get; }
 
     /// <param name="maxConcurrentActivities">Null: the engine's default.</param>
-    public static async Task<FlujoEngineSide> StartAsync(TimeSpan stepDelay = default, int? maxConcurrentActivities = null, bool stockBackend = false)
+    /// <param name="sessions">Flujo's backend with extended sessions (its default); false: without.</param>
+    public static async Task<FlujoEngineSide> StartAsync(TimeSpan stepDelay = default, int? maxConcurrentActivities = null, bool stockBackend = false, bool sessions = true)
     {
         var agent = stepDelay > TimeSpan.Zero ? DelayedEchoAgent.RegisteredName : EchoAgent.RegisteredName;
         var services = new ServiceCollection().AddFlujo().AddFlujoAgent(DelayedEchoAgent.RegisteredName, _ => new DelayedEchoAgent(stepDelay)).BuildServiceProvider();
-        var options = maxConcurrentActivities is { } cap ? new FlujoEngineOptions { MaxConcurrentActivities = cap } : new FlujoEngineOptions();
+        var options = new FlujoEngineOptions { ExtendedSessionsEnabled = sessions, MaxConcurrentActivities = maxConcurrentActivities ?? new FlujoEngineOptions().MaxConcurrentActivities };
         options.Orchestrators.Add((BaselineOrchestrator.Name, () => new BaselineOrchestrator()));
         options.Orchestrators.Add((BareEngineOrchestrator.Name, () => new BareEngineOrchestrator()));
         options.Activities.Add((PassOnActivity.Name, _ => new PassOnActivity(stepDelay)));

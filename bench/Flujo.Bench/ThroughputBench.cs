@@ -8,7 +8,8 @@ namespace Flujo.Bench;
 /// each N of --runs (default 1000,5000): Flujo with its default settings, the hand-written orchestration and the bare
 /// Durable Task engine on the same kind of engine, WorkflowCore 3.22 (max concurrent workflows = N) and Agent Framework
 /// Workflows 1.28 (one run per input, concurrently); <c>bare-stock</c> and <c>flujo-stock</c> are the bare engine and
-/// Flujo on the stock in-memory service without extended sessions (the embedded engine before its own backend). Trivial
+/// Flujo on the stock in-memory service without extended sessions (the embedded engine before its own backend), and
+/// <c>flujo-no-sessions</c> Flujo on its own backend with sessions off. Trivial
 /// steps: --trivial-runs (default 2,000) × 5 echo steps,
 /// Flujo vs hand-written vs bare. A fresh engine per side per batch, a full GC before each, the order rotating each
 /// round; medians and ratios of this one process, with the load average.
@@ -85,16 +86,17 @@ internal static class ThroughputBench
     // Flujo, the hand-written orchestration and the bare engine, each on a fresh engine of its own per batch; the bare
     // engine also on the stock in-memory backend.
     private static IEnumerable<Side> FlujoEngineSides(TimeSpan delay) =>
-        new (string Name, Func<FlujoEngineSide, Func<int, Task>> Batch, bool Stock)[]
+        new (string Name, Func<FlujoEngineSide, Func<int, Task>> Batch, bool Stock, bool Sessions)[]
         {
-            ("flujo", s => s.RunFlujoBatch, false),
-            ("hand-written", s => s.RunBaselineBatch, false),
-            ("bare", s => s.RunBareBatch, false),
-            ("bare-stock", s => s.RunBareBatch, true),
-            ("flujo-stock", s => s.RunFlujoBatch, true),
+            ("flujo", s => s.RunFlujoBatch, false, true),
+            ("hand-written", s => s.RunBaselineBatch, false, true),
+            ("bare", s => s.RunBareBatch, false, true),
+            ("bare-stock", s => s.RunBareBatch, true, false),
+            ("flujo-stock", s => s.RunFlujoBatch, true, false),
+            ("flujo-no-sessions", s => s.RunFlujoBatch, false, false),
         }.Select(kind => new Side(kind.Name, async () =>
         {
-            var side = await FlujoEngineSide.StartAsync(delay, s_activityCap, kind.Stock);
+            var side = await FlujoEngineSide.StartAsync(delay, s_activityCap, kind.Stock, kind.Sessions);
             return (kind.Batch(side), side.DisposeAsync);
         }));
 

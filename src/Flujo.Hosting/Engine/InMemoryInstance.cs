@@ -33,8 +33,11 @@ internal sealed class InMemoryInstance(string instanceId)
     /// <summary>Purged: the backend no longer knows it (a late reference must not start it again).</summary>
     public bool Removed;
 
-    /// <summary>Set when a message arrives for the session that holds the instance and waits.</summary>
+    /// <summary>Set when a message arrives for the session that holds the instance and waits (or it idled out, or the backend stops).</summary>
     public TaskCompletionSource? SessionWaiting;
+
+    /// <summary>Since when (<see cref="Environment.TickCount64"/>) <see cref="SessionWaiting"/> waits.</summary>
+    public long SessionWaitingSince;
 
     /// <summary>Completed with the final status when the current execution ends (created by the first waiter).</summary>
     public TaskCompletionSource<OrchestrationState>? Ended;

@@ -28,6 +28,7 @@ internal sealed partial class InMemoryOrchestrationBackend : IOrchestrationServi
     private readonly CancellationTokenSource _disposed = new();
     private readonly SemaphoreSlim _episodes;
     private readonly TimeSpan? _sessionIdleTimeout;
+    private readonly Timer? _idleSweep;
     private CancellationTokenSource _stopping = new();
     private long _activityWorkItems;
 
@@ -49,7 +50,15 @@ internal sealed partial class InMemoryOrchestrationBackend : IOrchestrationServi
         _episodes = new SemaphoreSlim(maxEpisodes, maxEpisodes);
         MaxConcurrentTaskActivityWorkItems = maxActivities;
         _sessionIdleTimeout = sessionIdleTimeout;
+        if (sessionIdleTimeout is { } timeout)
+        {
+            // A session ends between one and one and a half idle timeouts after its last message.
+            var period = TimeSpan.FromTicks(Math.Clamp(timeout.Ticks / 2, TimeSpan.FromMilliseconds(10).Ticks, TimeSpan.FromSeconds(15).Ticks));
+            _idleSweep = new Timer(_ => WakeSessions(waitingSince: Environment.TickCount64 - (long)timeout.TotalMilliseconds), null, period, period);
+        }
     }
+
+    internal bool IsStopping => _stopping.IsCancellationRequested;
 
     public int MaxConcurrentTaskOrchestrationWorkItems => WorkItemSlots;
     public int MaxConcurrentTaskActivityWorkItems { get; }
@@ -69,7 +78,24 @@ internal sealed partial class InMemoryOrchestrationBackend : IOrchestrationServi
     public Task StopAsync(bool isForced)
     {
         _stopping.Cancel();
+        WakeSessions(waitingSince: long.MaxValue);
         return Task.CompletedTask;
+    }
+
+    /// <summary>Wakes the sessions waiting since <paramref name="waitingSince"/> or earlier; finding no message, each ends.</summary>
+    private void WakeSessions(long waitingSince)
+    {
+        foreach (var instance in _instances.Values)
+        {
+            // Read without the lock first: almost every instance has no session waiting.
+            if (instance.SessionWaiting is null) continue;
+            lock (instance)
+            {
+                if (instance.SessionWaiting is not { } waiting || instance.SessionWaitingSince > waitingSince) continue;
+                instance.SessionWaiting = null;
+                waiting.TrySetResult();
+            }
+        }
     }
 
     public Task CreateAsync() => CreateAsync(recreateInstanceStore: false);
@@ -114,7 +140,7 @@ internal sealed partial class InMemoryOrchestrationBackend : IOrchestrationServi
                         OrchestrationRuntimeState = new OrchestrationRuntimeState(instance.History),
                         NewMessages = instance.TakePending(),
                         LockedUntilUtc = DateTime.MaxValue,
-                        Session = _sessionIdleTimeout is { } idle ? new InMemorySession(this, instance, idle, _stopping.Token) : null!,
+                        Session = _sessionIdleTimeout is null ? null! : new InMemorySession(this, instance),
                         InEpisode = true,
                     };
                 }
@@ -128,11 +154,11 @@ internal sealed partial class InMemoryOrchestrationBackend : IOrchestrationServi
     }
 
     /// <summary>Waits for an episode slot for the work item's next episode; false when the backend stops first.</summary>
-    internal async Task<bool> TryEnterEpisodeAsync(TaskOrchestrationWorkItem workItem, CancellationToken stopping)
+    internal async Task<bool> TryEnterEpisodeAsync(TaskOrchestrationWorkItem workItem)
     {
         try
         {
-            await _episodes.WaitAsync(stopping);
+            await _episodes.WaitAsync(_stopping.Token);
         }
         catch (OperationCanceledException)
         {
@@ -381,7 +407,9 @@ internal sealed partial class InMemoryOrchestrationBackend : IOrchestrationServi
 
     public void Dispose()
     {
+        _idleSweep?.Dispose();
         _stopping.Cancel();
+        WakeSessions(waitingSince: long.MaxValue);
         _disposed.Cancel();
         _ready.Writer.TryComplete();
         _activities.Writer.TryComplete();

@@ -8,13 +8,18 @@ namespace Flujo.Hosting.Engine;
 /// until a message arrives, the idle timeout passes or the backend stops; then (null) the dispatcher ends the session
 /// and releases the instance, and its next messages start a new work item that replays the saved history.
 /// </summary>
-internal sealed class InMemorySession(InMemoryOrchestrationBackend backend, InMemoryInstance instance, TimeSpan idleTimeout, CancellationToken stopping) : IOrchestrationSession
+/// <remarks>
+/// The wait is a bare task the backend completes: no timer and no cancellation registration per wait, which thousands of
+/// sessions waiting at once made contend on the timer queue's and the stop token's locks. The backend's idle sweep and
+/// its stop complete it instead.
+/// </remarks>
+internal sealed class InMemorySession(InMemoryOrchestrationBackend backend, InMemoryInstance instance) : IOrchestrationSession
 {
     public async Task<IList<TaskMessage>?> FetchNewOrchestrationMessagesAsync(TaskOrchestrationWorkItem workItem)
     {
         if (!await MessagesArrivedAsync()) return null;
         // The episode runs once an episode slot is free (a waiting session holds none).
-        if (!await backend.TryEnterEpisodeAsync(workItem, stopping)) return null;
+        if (!await backend.TryEnterEpisodeAsync(workItem)) return null;
         // Only this session takes the instance's messages while its work item holds the lock.
         lock (instance)
             if (instance.Pending.Count > 0) return instance.TakePending();
@@ -27,26 +32,18 @@ internal sealed class InMemorySession(InMemoryOrchestrationBackend backend, InMe
         TaskCompletionSource arrived;
         lock (instance)
         {
-            if (stopping.IsCancellationRequested) return false;
+            if (backend.IsStopping) return false;
             if (instance.Pending.Count > 0) return true;
             arrived = instance.SessionWaiting = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            instance.SessionWaitingSince = Environment.TickCount64;
         }
-        try
-        {
-            await arrived.Task.WaitAsync(idleTimeout, stopping);
-        }
-        catch (TimeoutException)
-        {
-        }
-        catch (OperationCanceledException)
-        {
-        }
+        await arrived.Task;
         lock (instance)
         {
-            instance.SessionWaiting = null;
-            // A message that arrived just as the wait timed out is still taken; on stop the pending messages stay with
-            // the instance (released with it).
-            return instance.Pending.Count > 0 && !stopping.IsCancellationRequested;
+            if (instance.SessionWaiting == arrived) instance.SessionWaiting = null;
+            // Woken without a message: idle or stopping. On stop the pending messages stay with the instance (released
+            // with it).
+            return instance.Pending.Count > 0 && !backend.IsStopping;
         }
     }
 
