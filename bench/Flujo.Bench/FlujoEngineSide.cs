@@ -37,8 +37,8 @@ internal sealed class FlujoEngineSide : IAsyncDisposable
     public PipelineDefinition Pipeline { get; }
 
     /// <param name="maxConcurrentActivities">Null: the engine's default.</param>
-    /// <param name="sessions">Flujo's backend with extended sessions (its default); false: without.</param>
-    public static async Task<FlujoEngineSide> StartAsync(TimeSpan stepDelay = default, int? maxConcurrentActivities = null, bool stockBackend = false, bool sessions = true)
+    /// <param name="sessions">Flujo's backend with extended sessions on (off by default).</param>
+    public static async Task<FlujoEngineSide> StartAsync(TimeSpan stepDelay = default, int? maxConcurrentActivities = null, bool stockBackend = false, bool sessions = false)
     {
         var agent = stepDelay > TimeSpan.Zero ? DelayedEchoAgent.RegisteredName : EchoAgent.RegisteredName;
         var services = new ServiceCollection().AddFlujo().AddFlujoAgent(DelayedEchoAgent.RegisteredName, _ => new DelayedEchoAgent(stepDelay)).BuildServiceProvider();

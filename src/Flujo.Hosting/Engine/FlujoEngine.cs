@@ -43,7 +43,7 @@ public sealed partial class FlujoEngine : IAsyncDisposable
 
     /// <summary>
     /// Starts an engine on Flujo's in-memory Durable Task backend (runs vanish with the process), with extended sessions
-    /// unless <see cref="FlujoEngineOptions.ExtendedSessionsEnabled"/> is off.
+    /// when <see cref="FlujoEngineOptions.ExtendedSessionsEnabled"/> is on.
     /// </summary>
     public static Task<FlujoEngine> StartInMemoryAsync(IServiceProvider services, ILoggerFactory? loggerFactory = null, FlujoEngineOptions? options = null)
     {

@@ -15,11 +15,16 @@ using static Flujo.Durable.Tests.Support.Steps;
 namespace Flujo.Durable.Tests.Engine;
 
 /// <summary>
-/// The embedded engine's own backend (issue 12): extended sessions keep a run in memory between its steps, so Flujo's
-/// orchestrator code runs once per step; a run whose session ends, or an engine without sessions, replays correctly.
+/// The embedded engine's own backend (issue 12). With extended sessions on, a run stays in memory between its steps, so
+/// Flujo's orchestrator code runs once per step; a run whose session ends, or an engine without sessions (the default),
+/// replays correctly. The other engine tests of this project run without sessions.
 /// </summary>
 public sealed class InMemoryBackendTests
 {
+    private static readonly FlujoEngineOptions WithSessions = new() { ExtendedSessionsEnabled = true };
+
+    private static EngineHarness SessionHarness() => new EngineHarness().StartWith(provider => FlujoEngine.StartInMemoryAsync(provider, options: WithSessions));
+
     private static PipelineDefinition Chain(string name, int steps)
     {
         var builder = new PipelineBuilder(name);
@@ -68,7 +73,7 @@ public sealed class InMemoryBackendTests
     {
         // Step 10's agent answers after the session's idle timeout: the session ends, and its result starts a new work item
         // that replays steps 1-9 from the saved history.
-        var options = new FlujoEngineOptions { ExtendedSessionIdleTimeout = TimeSpan.FromMilliseconds(200) };
+        var options = new FlujoEngineOptions { ExtendedSessionsEnabled = true, ExtendedSessionIdleTimeout = TimeSpan.FromMilliseconds(200) };
         var append = Append(r => r.StepName == "s10" ? TimeSpan.FromSeconds(1.5) : TimeSpan.Zero);
         var (harness, counter) = Harness(options, append);
         await using var _ = harness;
@@ -85,7 +90,7 @@ public sealed class InMemoryBackendTests
     [Fact]
     public async Task RetryBackoffTimer_FiresIntoTheWaitingSession()
     {
-        await using var harness = new EngineHarness();
+        await using var harness = SessionHarness();
         var flaky = AgentScript.FailsThenReturns(failures: 2, "ok");
         harness.Agent("flaky", flaky);
         var pipeline = new PipelineBuilder("timers").Step("work", "flaky", s => s.MaxRetries(2).Backoff(TimeSpan.FromMilliseconds(200))).Build();
@@ -102,7 +107,7 @@ public sealed class InMemoryBackendTests
     [Fact]
     public async Task EventRaisedOnARunWaitingInItsSession_ResumesIt()
     {
-        await using var harness = new EngineHarness();
+        await using var harness = SessionHarness();
         harness.Agent("publish", AgentScript.Echo());
         var client = await harness.ClientAsync();
         await client.StartAsync(Pipeline("hitl", Approve(), Agent("publish", "publish")), JsonValue.Create("go"), runId: "session-event");
@@ -118,7 +123,7 @@ public sealed class InMemoryBackendTests
     [Fact]
     public async Task RunWaitingInItsSession_Cancelled_EndsCancelledAtOnce()
     {
-        await using var harness = new EngineHarness();
+        await using var harness = SessionHarness();
         var publish = AgentScript.Echo();
         harness.Agent("publish", publish);
         var client = await harness.ClientAsync();
@@ -135,7 +140,7 @@ public sealed class InMemoryBackendTests
     [Fact]
     public async Task SubPipelineStep_ChildRunsAsSubOrchestration_ParentResumesWithItsResult()
     {
-        await using var harness = new EngineHarness();
+        await using var harness = SessionHarness();
         harness.Agent("draft", AgentScript.Computes(r => $"draft of {r.Input!.GetValue<string>()}"))
             .Agent("polish", AgentScript.Computes(r => $"polished {r.Input!.GetValue<string>()}"));
         var sub = Pipeline("polish-sub", Agent("polish", "polish"));
@@ -151,7 +156,7 @@ public sealed class InMemoryBackendTests
     [Fact]
     public async Task RunIdUsedAgainAfterItsRunEnded_StartsANewRun_WhileRunning_IsRefused()
     {
-        await using var harness = new EngineHarness();
+        await using var harness = SessionHarness();
         var release = new TaskCompletionSource();
         harness.Agent("append", Append()).Agent("slow", AgentScript.WaitsFor(release.Task, "late"));
         var client = await harness.ClientAsync();
@@ -171,7 +176,7 @@ public sealed class InMemoryBackendTests
     [Fact]
     public async Task ContinueAsNew_EachExecutionReplacesTheLast_TheLastOneEndsTheInstance()
     {
-        var options = new FlujoEngineOptions();
+        var options = new FlujoEngineOptions { ExtendedSessionsEnabled = true };
         options.Orchestrators.Add((CountDownOrchestrator.Name, () => new CountDownOrchestrator()));
         await using var harness = new EngineHarness().StartWith(provider => FlujoEngine.StartInMemoryAsync(provider, options: options));
         var engine = await harness.EngineAsync();
@@ -190,7 +195,7 @@ public sealed class InMemoryBackendTests
     public async Task ThousandConcurrentRuns_AllCompleteWithTheirOwnOutputs()
     {
         const int runs = 1000;
-        await using var harness = new EngineHarness();
+        await using var harness = SessionHarness();
         harness.Agent("append", Append());
         var client = await harness.ClientAsync();
         var pipeline = Chain("many", 3);
@@ -204,7 +209,7 @@ public sealed class InMemoryBackendTests
     [Fact]
     public async Task EngineStoppedWhileRunsWaitInSessions_StopsPromptly()
     {
-        var harness = new EngineHarness();
+        var harness = SessionHarness();
         try
         {
             var client = await harness.ClientAsync();
