@@ -8,7 +8,8 @@ public sealed class StepAttemptRequest
 {
     public string RunId { get; init; } = string.Empty;
 
-    public AgentStepDefinition Step { get; init; } = new();
+    // Required (no default instance): every deserialized request would build, then drop, an empty step with its lists.
+    public required AgentStepDefinition Step { get; init; }
 
     /// <summary>The step's runtime path when it is nested (<c>refine[2]/critique</c>); null for a top-level step.</summary>
     public string? StepPath { get; init; }

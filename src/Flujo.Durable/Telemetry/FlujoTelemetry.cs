@@ -21,7 +21,7 @@ public static class FlujoTelemetry
     /// <summary>Runs whose orchestration started (top-level runs; sub-pipelines are steps of theirs).</summary>
     public static Counter<long> RunsStarted { get; } = Meter.CreateCounter<long>("flujo.runs.started", "{run}", "Runs started");
 
-    /// <summary>Runs that ended, by <c>flujo.run.status</c> (a cancelled run is terminated by the engine and is not counted).</summary>
+    /// <summary>Runs that ended, by <c>flujo.run.status</c> (a cancelled run counts when its host reports the termination: <see cref="RunTerminated"/>).</summary>
     public static Counter<long> RunsEnded { get; } = Meter.CreateCounter<long>("flujo.runs.ended", "{run}", "Runs ended, by status");
 
     public static Histogram<double> RunDuration { get; } = Meter.CreateHistogram<double>("flujo.run.duration", "s", "Run duration (orchestration time)");
@@ -33,6 +33,15 @@ public static class FlujoTelemetry
     public static Counter<long> Tokens { get; } = Meter.CreateCounter<long>("flujo.tokens", "{token}", "Tokens used, by pipeline, model and gen_ai.token.type (input, output)");
 
     public static Counter<double> CostUsd { get; } = Meter.CreateCounter<double>("flujo.cost", "USD", "Cost in US dollars, by pipeline and model");
+
+    /// <summary>
+    /// Reports the end of a run the engine terminated (a cancel): its <c>invoke_workflow</c> span, with the ids the run's own
+    /// span would have had and status <c>cancelled</c>, and the <c>flujo.runs.ended</c> and <c>flujo.run.duration</c>
+    /// points. For hosts that see the termination being processed (the self-hosted engine's dispatcher does, once per run);
+    /// the orchestrator's own code never runs again after a termination.
+    /// </summary>
+    public static void RunTerminated(string instanceId, Orchestration.PipelineRunInput input, DateTimeOffset startedAt, DateTimeOffset terminatedAt, string? reason) =>
+        RunTelemetry.Terminated(instanceId, input, startedAt, terminatedAt, reason);
 
     /// <summary>Whether anything listens to Flujo's spans (no listener: no span is built).</summary>
     public static bool Tracing => Source.HasListeners();

@@ -23,6 +23,38 @@ internal static class RunTelemetry
     {
         if (context.IsReplaying) return;
         var end = new DateTimeOffset(context.CurrentUtcDateTime, TimeSpan.Zero);
+        Record(context.InstanceId, input, trace, runSpan, startedAt, end, result);
+    }
+
+    /// <summary>
+    /// The span and metrics of a run the engine terminated (cancel): its orchestrator code never runs again, so the host's
+    /// dispatcher reports the end once, from the run's input, with the ids the run span would have had (SEMANTICS §10).
+    /// Sub-pipelines, loop segments and map batches are steps of their run: only a run of its own is reported.
+    /// </summary>
+    /// <param name="instanceId">The run id.</param>
+    /// <param name="input">The run's input as its orchestration received it.</param>
+    /// <param name="startedAt">When the run's orchestration started.</param>
+    /// <param name="terminatedAt">When the engine processed the termination.</param>
+    /// <param name="reason">The termination reason (the cancel request's).</param>
+    internal static void Terminated(string instanceId, PipelineRunInput input, DateTimeOffset startedAt, DateTimeOffset terminatedAt, string? reason)
+    {
+        if (input.IsSubPipeline == true) return;
+        var trace = new OrchestrationTrace(instanceId, input.RunKey, input.TraceParent, input.TraceState);
+        var runSpan = trace.NewSpan("run", string.Empty);
+        var result = new PipelineResult
+        {
+            RunId = instanceId,
+            Pipeline = input.Pipeline.Name,
+            Version = input.Pipeline.Version,
+            Status = Results.RunStatus.Cancelled,
+            Error = string.IsNullOrEmpty(reason) ? "Cancelled" : reason,
+        };
+        Record(instanceId, input, trace, runSpan, startedAt, terminatedAt, result);
+    }
+
+    private static void Record(string instanceId, PipelineRunInput input, OrchestrationTrace trace, ActivityContext runSpan,
+        DateTimeOffset startedAt, DateTimeOffset end, PipelineResult result)
+    {
         var status = System.Text.Json.JsonSerializer.Serialize(result.Status).Trim('"');
         if (input.IsSubPipeline != true)
         {
@@ -36,7 +68,7 @@ internal static class RunTelemetry
         {
             new(GenAiOperationName, InvokeWorkflow),
             new(GenAiWorkflowName, result.Pipeline),
-            new(RunId, context.InstanceId),
+            new(RunId, instanceId),
             new(Pipeline, result.Pipeline),
             new(RunEndStatus, status),
             new(CostUsd, (double)result.TotalCostUsd),

@@ -77,6 +77,7 @@ public sealed partial class FlujoEngine : IAsyncDisposable
         // that writes nowhere (~3% of the process at 1,000 runs in flight); it gets none unless its category is logged.
         var engineLogs = loggerFactory.CreateLogger(DurableTaskCoreLogCategory).IsEnabled(LogLevel.Critical) ? loggerFactory : null;
         var worker = new TaskHubWorker(service, engineLogs) { ErrorPropagationMode = ErrorPropagationMode.UseFailureDetails };
+        worker.AddOrchestrationDispatcherMiddleware(TerminatedRunTelemetry.ReportAsync);
         var orchestrators = FlujoDurableTasks.Orchestrators
             .Select(o => (o.Name, Create: (Func<ITaskOrchestrator>)(() => o.Create(runners))))
             .Concat(options?.Orchestrators ?? []);

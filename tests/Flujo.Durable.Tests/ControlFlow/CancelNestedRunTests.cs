@@ -25,7 +25,7 @@ public sealed class CancelNestedRunTests
         var client = await harness.ClientAsync();
         var runId = await client.StartAsync(Pipeline("ask-loop", loop), JsonValue.Create("go"));
 
-        var wait = await WaitForHumanAsync(client, runId);
+        var wait = await HumanWaits.WaitForHumanAsync(client, runId);
         Assert.NotEqual(runId, wait.InstanceId);
         Assert.Equal("ask[1]/answer", wait.StepPath);
 
@@ -43,17 +43,5 @@ public sealed class CancelNestedRunTests
         } while (DateTime.UtcNow < deadline);
         Assert.True(segment?.IsFinished, $"The segment {wait.InstanceId} still runs: {segment?.RuntimeStatus}");
         Assert.Equal(RunStatus.Cancelled, segment!.Status);
-    }
-
-    private static async Task<Flujo.Durable.Orchestration.HumanWait> WaitForHumanAsync(Flujo.Hosting.Runs.FlujoRunClient client, string runId)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(30);
-        while (DateTime.UtcNow < deadline)
-        {
-            if (await client.GetAsync(runId) is { } run && (await HumanWaitFinder.FindAsync(client, run)).FirstOrDefault() is { } wait)
-                return wait;
-            await Task.Delay(50);
-        }
-        throw new TimeoutException($"Run {runId} never waited for a human.");
     }
 }

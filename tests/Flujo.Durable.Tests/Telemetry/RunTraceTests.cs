@@ -80,6 +80,37 @@ public sealed class RunTraceTests
     }
 
     [Fact]
+    public async Task CancelledRun_HasOneCancelledRunSpan_ParentOfItsFinishedSteps_AndCountsAsEndedCancelled()
+    {
+        using var capture = new TraceCapture();
+        await using var harness = new EngineHarness();
+        harness.Agent("work", AgentScript.Echo());
+        var pipeline = Pipeline("trace-cancel", Agent("draft", "work"), new HumanStepDefinition { Name = "approve", Message = "Ship it?" });
+        var client = await harness.ClientAsync();
+        var runId = await client.StartAsync(pipeline, JsonValue.Create("go"), runId: "trace-cancel-1");
+        await HumanWaits.WaitForHumanAsync(client, runId);
+
+        await client.CancelAsync(runId, "no longer needed");
+
+        var result = await client.WaitForResultAsync(runId, TimeSpan.FromSeconds(30));
+        Assert.Equal(RunStatus.Cancelled, result.Status);
+        var run = capture.RunSpan(runId);
+        Assert.Equal("invoke_workflow trace-cancel", run.DisplayName);
+        Assert.Equal("cancelled", Tag(run, "flujo.run.status"));
+        Assert.Equal(ActivityStatusCode.Error, run.Status);
+        Assert.Equal("no longer needed", run.StatusDescription);
+        // The span has the id the run's own span would have had: the step that finished before the cancel is its child.
+        var draft = Assert.Single(capture.TraceOf(run), s => s.DisplayName == "step draft");
+        Assert.Equal(run.SpanId, draft.ParentSpanId);
+        Assert.InRange(draft.StartTimeUtc, run.StartTimeUtc, run.StartTimeUtc + run.Duration);
+
+        var pipelineTag = ("flujo.pipeline", "trace-cancel");
+        Assert.Equal(1, capture.Total("flujo.runs.ended", pipelineTag, ("flujo.run.status", "cancelled")));
+        Assert.Equal(1, capture.Total("flujo.runs.ended", pipelineTag));
+        Assert.Equal(1, capture.Total("flujo.run.duration", pipelineTag, ("flujo.run.status", "cancelled")));
+    }
+
+    [Fact]
     public async Task RetryThenFallback_EventsOnTheStepSpan_EveryAttemptIsItsChild()
     {
         using var capture = new TraceCapture();
