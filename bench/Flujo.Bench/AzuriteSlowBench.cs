@@ -63,8 +63,11 @@ internal static class AzuriteSlowBench
         // warm-up left ~5,000 methods to rejit in the first timed batch, a second of CPU).
         for (var i = 0; i < BenchArgs.Int(args, "--warm-batches", 2); i++)
         {
-            await RunBatch(runs, "warm", flujo: true);
-            await RunBatch(runs, "warm", flujo: false);
+            foreach (var flujo in (bool[])[true, false])
+            {
+                var warm = await RunBatch(runs, "warm", flujo);
+                Console.WriteLine($"  warm-up {i + 1}: {warm.Side,-12} {warm.WallMs,7:0} ms, worker CPU {warm.WorkerCpu:0.0} s, Azurite CPU {Seconds(warm.AzuriteCpu)}, {warm.Jitted} methods jitted");
+            }
         }
 
         Console.WriteLine($"load average {LoadAverage.Read()} (2 cores, shared)");
