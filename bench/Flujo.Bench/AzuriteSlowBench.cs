@@ -53,7 +53,8 @@ internal static class AzuriteSlowBench
         var handWrittenRecords = args.Contains("--hand-written-records") && storage.AttemptRecordsContainer is not null;
         Console.WriteLine($"One worker per batch on a fresh task hub: {storage.MaxConcurrentActivities} activities and {storage.MaxConcurrentOrchestrations} orchestrations at once, " +
                           $"{storage.PartitionCount} partitions, max queue polling {storage.MaxQueuePollingInterval.TotalMilliseconds:0} ms, extended sessions {(storage.ExtendedSessionsEnabled ? "on" : "off")}, " +
-                          $"attempt records {(storage.AttemptRecordsContainer is null ? "off" : handWrittenRecords ? "on (both sides)" : "on (Flujo's steps)")}; Azurite pid {azuritePid?.ToString() ?? "not found"}");
+                          $"attempt records {(storage.AttemptRecordsContainer is null ? "off" : handWrittenRecords ? "on (both sides)" : "on (Flujo's steps)")}; Azurite pid {azuritePid?.ToString() ?? "not found"}; " +
+                          $"{(System.Runtime.GCSettings.IsServerGC ? "server" : "workstation")} GC");
 
         var traffic = new StorageTraffic();
         var options = new FlujoEngineOptions();
@@ -99,7 +100,7 @@ internal static class AzuriteSlowBench
         return 0;
 
         // Starts `count` runs at once on a fresh task hub and worker (started before the clock), waits until all have
-        // ended (one Instances query by id prefix every `poll`), then checks that every run completed with its own input
+        // ended (a key-only Instances query by id prefix every `poll`), then checks that every run completed with its own input
         // passed through every step; the task hub is deleted afterwards.
         async Task<Batch> RunBatch(int count, string round, bool flujo)
         {
@@ -123,7 +124,7 @@ internal static class AzuriteSlowBench
                 await StartAndWait(1, prefix + "x", flujo, engine, hub);
                 traffic.Take();
                 var workerCpu = Process.GetCurrentProcess().TotalProcessorTime;
-                var allocated = GC.GetTotalAllocatedBytes();
+                var allocated = GC.GetTotalAllocatedBytes(precise: true);
                 var jitted = System.Runtime.JitInfo.GetCompiledMethodCount();
                 var gen2 = GC.CollectionCount(2);
                 var azuriteCpu = ProcessCpu.Read(azuritePid);
@@ -133,7 +134,7 @@ internal static class AzuriteSlowBench
                     ProcessCpu.Read(azuritePid) - azuriteCpu is { } used ? used.TotalSeconds : null,
                     traffic.Take(), LoadAverage.Read())
                 {
-                    AllocatedMb = (GC.GetTotalAllocatedBytes() - allocated) / 1048576.0,
+                    AllocatedMb = (GC.GetTotalAllocatedBytes(precise: true) - allocated) / 1048576.0,
                     Jitted = System.Runtime.JitInfo.GetCompiledMethodCount() - jitted,
                     Gen2 = GC.CollectionCount(2) - gen2,
                 };
