@@ -128,6 +128,8 @@ public sealed class AttemptRecorder
         var journal = new Journal(this, key, record, startedRecorded, RunsAfterAgent(step));
         var outcome = await execute(journal);
 
+        // A started call recorded up front for an attempt that ended before its agent call (it failed first) never happened.
+        if (journal.StartedCallUnused) record.StartedCalls--;
         // Every call started for this attempt except the one whose result the outcome carries was cut off.
         var interrupted = record.StartedCalls - (journal.ReachedAgent ? 1 : 0);
         if (interrupted > 0)
@@ -194,6 +196,9 @@ public sealed class AttemptRecorder
     {
         /// <summary>Whether this delivery got as far as the agent call (made, or answered from the recorded response).</summary>
         public bool ReachedAgent { get; private set; }
+
+        /// <summary>This delivery's started call was recorded up front and the agent was never called.</summary>
+        public bool StartedCallUnused => startedRecorded;
 
         public async Task<AgentResponse?> BeforeAgentCallAsync(CancellationToken cancellationToken)
         {
