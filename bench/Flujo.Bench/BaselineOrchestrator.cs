@@ -24,6 +24,8 @@ public sealed class BaselineOrchestrator : TaskOrchestrator<BaselineInput, JsonN
                 Step = step,
                 Input = value,
                 Attempt = 1,
+                // With a call id the activity records the attempt (SEMANTICS §9), as it does for Flujo's steps.
+                CallId = input.RecordAttempts ? step.Name : null,
             });
             if (!outcome.Succeeded) throw new InvalidOperationException(outcome.Feedback);
             value = outcome.Output;
@@ -36,4 +38,7 @@ public sealed class BaselineInput
 {
     public List<Flujo.Definition.AgentStepDefinition> Steps { get; set; } = [];
     public JsonNode? Input { get; set; }
+
+    /// <summary>Whether the attempts are recorded (paid once after a crash), as Flujo records its own.</summary>
+    public bool RecordAttempts { get; set; }
 }

@@ -240,6 +240,77 @@ public sealed class AttemptRecordTests
             ValueTask.FromResult<JsonNode?>(JsonValue.Create(value.Text()!.ToUpperInvariant()));
     }
 
+    [Theory]
+    [InlineData("plain", new[] { "create", "set outcome" })]
+    [InlineData("output processor", new[] { "create", "set response", "set outcome" })]
+    [InlineData("prompt processor", new[] { "get", "set started", "set outcome" })]
+    public async Task FirstDelivery_StoreCallsAreTheFewestThatCoverEveryCrashPoint(string shape, string[] expected)
+    {
+        var store = new CountingStore(new InMemoryAttemptOutcomeStore());
+        var (activity, agent, services) = Activity(store);
+        await using var _ = services;
+        var step = new AgentStepDefinition { Name = "s", Agent = new ComponentReference("paid") };
+        if (shape == "output processor") step.OutputProcessors = [new ComponentReference("upper")];
+        if (shape == "prompt processor") step.PromptProcessors = [new ComponentReference("upper")];
+        var request = new StepAttemptRequest { RunId = "run-1", Step = step, Input = JsonValue.Create("x"), Attempt = 1, CallId = "call-1" };
+
+        var first = await activity.RunAsync(null!, request);
+        var again = await activity.RunAsync(null!, request);
+
+        Assert.Equal(expected, store.Calls.Take(expected.Length));
+        Assert.Equal(1, agent.Calls);
+        Assert.Equal(first.Output.Text(), again.Output.Text());
+        var record = await store.GetAsync(AttemptKey.For(request)!);
+        Assert.Equal(1, record!.StartedCalls);
+        Assert.NotNull(record.Outcome);
+    }
+
+    [Fact]
+    public async Task PlainStepCutOffAfterItsCreate_RedeliveryCallsTheAgentAgain_AndCountsTheCutOffCall()
+    {
+        var store = new InMemoryAttemptOutcomeStore();
+        var (activity, agent, services) = Activity(store);
+        await using var _ = services;
+        var request = new StepAttemptRequest
+        {
+            RunId = "run-1", Step = new AgentStepDefinition { Name = "s", Agent = new ComponentReference("paid") },
+            Input = JsonValue.Create("x"), Attempt = 1, CallId = "call-1",
+        };
+        // What a worker killed during the agent call leaves behind: the record its create wrote, no outcome.
+        Assert.True(await store.TryCreateAsync(AttemptKey.For(request)!, new AttemptRecord { Key = AttemptKey.For(request)!.ToString(), StartedCalls = 1 }));
+
+        var outcome = await activity.RunAsync(null!, request);
+
+        Assert.Equal(1, agent.Calls);
+        Assert.Equal(1, outcome.InterruptedCalls);
+        Assert.Equal(2 * Price, outcome.CostUsd);
+        Assert.Equal(2, (await store.GetAsync(AttemptKey.For(request)!))!.StartedCalls);
+    }
+
+    /// <summary>Names every store call in order (the started, response and outcome writes apart).</summary>
+    private sealed class CountingStore(IAttemptOutcomeStore inner) : IAttemptOutcomeStore
+    {
+        public List<string> Calls { get; } = [];
+
+        public Task<AttemptRecord?> GetAsync(AttemptKey key, CancellationToken cancellationToken = default)
+        {
+            Calls.Add("get");
+            return inner.GetAsync(key, cancellationToken);
+        }
+
+        public Task SetAsync(AttemptKey key, AttemptRecord record, CancellationToken cancellationToken = default)
+        {
+            Calls.Add(record.Outcome is not null ? "set outcome" : record.Response is not null ? "set response" : "set started");
+            return inner.SetAsync(key, record, cancellationToken);
+        }
+
+        public Task<bool> TryCreateAsync(AttemptKey key, AttemptRecord record, CancellationToken cancellationToken = default)
+        {
+            Calls.Add("create");
+            return inner.TryCreateAsync(key, record, cancellationToken);
+        }
+    }
+
     private sealed class BrokenStore(bool failReads = true) : IAttemptOutcomeStore
     {
         public Task<AttemptRecord?> GetAsync(AttemptKey key, CancellationToken cancellationToken = default) =>

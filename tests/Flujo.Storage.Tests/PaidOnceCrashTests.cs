@@ -188,8 +188,7 @@ public sealed class PaidOnceCrashTests(AzuriteFixture azurite, ITestOutputHelper
     /// </summary>
     private static bool StartedCallsBegun(List<string> lines, Dictionary<string, string> runIds)
     {
-        var started = lines.Where(l => l.StartsWith("recording started ", StringComparison.Ordinal))
-            .Select(l => l.Split(' ')).GroupBy(p => $"{runIds.GetValueOrDefault(p[2], p[2])} {p[3]} {p[4]}").ToDictionary(g => g.Key, g => g.Count());
+        var started = StartedWrites(lines, runIds);
         var calls = Calls(lines);
         return started.All(s => calls.TryGetValue(s.Key, out var events) && events.Count(e => e.Kind == "paid-begin") >= s.Value);
     }
@@ -210,15 +209,29 @@ public sealed class PaidOnceCrashTests(AzuriteFixture azurite, ITestOutputHelper
                 continue;
             }
             var calls = Calls(stretch);
-            foreach (var started in stretch.Where(l => l.StartsWith("recording started ", StringComparison.Ordinal)).Select(l => l.Split(' '))
-                .GroupBy(p => $"{runIds.GetValueOrDefault(p[2], p[2])} {p[3]} {p[4]}"))
+            foreach (var (key, count) in StartedWrites(stretch, runIds))
             {
-                var begun = calls.TryGetValue(started.Key, out var events) ? events.Count(e => e.Kind == "paid-begin") : 0;
-                if (started.Count() > begun) unmade[started.Key] = unmade.GetValueOrDefault(started.Key) + started.Count() - begun;
+                var begun = calls.TryGetValue(key, out var events) ? events.Count(e => e.Kind == "paid-begin") : 0;
+                if (count > begun) unmade[key] = unmade.GetValueOrDefault(key) + count - begun;
             }
             stretch.Clear();
         }
         return unmade;
+    }
+
+    /// <summary>
+    /// Per attempt: started records being written, that may have landed. A first delivery's create-if-absent write that
+    /// the store refused (a record was there) wrote nothing.
+    /// </summary>
+    private static Dictionary<string, int> StartedWrites(List<string> lines, Dictionary<string, string> runIds)
+    {
+        var writes = new Dictionary<string, int>();
+        foreach (var parts in lines.Where(l => l.StartsWith("recording started ", StringComparison.Ordinal) || l.StartsWith("refused started ", StringComparison.Ordinal)).Select(l => l.Split(' ')))
+        {
+            var key = $"{runIds.GetValueOrDefault(parts[2], parts[2])} {parts[3]} {parts[4]}";
+            writes[key] = writes.GetValueOrDefault(key) + (parts[0] == "refused" ? -1 : 1);
+        }
+        return writes;
     }
 
     /// <summary>The agent's log lines per attempt ("&lt;run tag&gt; &lt;step&gt; &lt;attempt&gt;"), in log order.</summary>

@@ -128,4 +128,13 @@ internal sealed class LoggedAttemptStore(IAttemptOutcomeStore inner, Action<stri
         await inner.SetAsync(key, record, cancellationToken);
         append($"recorded {what} {key.RunId} {key.StepPath} {key.Attempt} {DateTimeOffset.UtcNow.ToUnixTimeMilliseconds()}");
     }
+
+    // A first delivery's started call is its create-if-absent write; one that finds a record wrote nothing.
+    public async Task<bool> TryCreateAsync(AttemptKey key, AttemptRecord record, CancellationToken cancellationToken = default)
+    {
+        append($"recording started {key.RunId} {key.StepPath} {key.Attempt} {DateTimeOffset.UtcNow.ToUnixTimeMilliseconds()}");
+        var created = await inner.TryCreateAsync(key, record, cancellationToken);
+        append($"{(created ? "recorded" : "refused")} started {key.RunId} {key.StepPath} {key.Attempt} {DateTimeOffset.UtcNow.ToUnixTimeMilliseconds()}");
+        return created;
+    }
 }

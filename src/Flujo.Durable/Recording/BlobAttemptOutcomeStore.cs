@@ -77,7 +77,24 @@ public sealed class BlobAttemptOutcomeStore : IAttemptOutcomeStore
         }
     }
 
-    public async Task SetAsync(AttemptKey key, AttemptRecord record, CancellationToken cancellationToken = default)
+    public Task SetAsync(AttemptKey key, AttemptRecord record, CancellationToken cancellationToken = default) =>
+        PutAsync(key, record, conditions: null, cancellationToken);
+
+    /// <summary>One Put Blob with <c>If-None-Match: *</c>: Azure Storage refuses it (409) when the blob exists.</summary>
+    public async Task<bool> TryCreateAsync(AttemptKey key, AttemptRecord record, CancellationToken cancellationToken = default)
+    {
+        try
+        {
+            await PutAsync(key, record, new BlobRequestConditions { IfNoneMatch = ETag.All }, cancellationToken);
+            return true;
+        }
+        catch (RequestFailedException ex) when (ex.Status == 409)
+        {
+            return false;
+        }
+    }
+
+    private async Task PutAsync(AttemptKey key, AttemptRecord record, BlobRequestConditions? conditions, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(record);
         await EnsureContainerAsync();
@@ -87,6 +104,7 @@ public sealed class BlobAttemptOutcomeStore : IAttemptOutcomeStore
         await blob.UploadAsync(body, new BlobUploadOptions
         {
             HttpHeaders = new BlobHttpHeaders { ContentType = "application/json" },
+            Conditions = conditions,
             TransferOptions = new Azure.Storage.StorageTransferOptions { InitialTransferSize = 256 * 1024 * 1024, MaximumTransferSize = 256 * 1024 * 1024 },
         }, cancellationToken);
     }

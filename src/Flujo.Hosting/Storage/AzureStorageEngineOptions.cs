@@ -28,10 +28,10 @@ public sealed record AzureStorageEngineOptions
     /// Keeps a run's orchestration in memory between episodes, so a step's result resumes it without a History table
     /// query and without replaying it (measured on Azurite: a few ms less per step at low load, docs/benchmarks.md). Off
     /// by default since 2026-11-29, as in the Functions app: a session holds one of the worker's orchestration slots
-    /// while it waits (up to <see cref="ExtendedSessionIdleTimeout"/>), and with 200 concurrent runs of slow steps on one
-    /// worker Flujo's batch stalled for minutes with them on (97 runs made no progress for over 3 minutes), not with
-    /// them off (docs/engine.md, "Concurrency on Azure Storage"). Flujo's orchestrator is deterministic and replays on
-    /// every engine, so turning them on changes no result.
+    /// while it waits (up to <see cref="ExtendedSessionIdleTimeout"/>); with 200 concurrent runs of slow steps on one
+    /// worker and a long-used task hub, Flujo's batches stalled for minutes with them on (97 runs made no progress for
+    /// over 3 minutes), and on fresh task hubs they saved nothing measurable (docs/engine.md, "Concurrency on Azure
+    /// Storage"). Flujo's orchestrator is deterministic and replays on every engine, so turning them on changes no result.
     /// </summary>
     public bool ExtendedSessionsEnabled { get; init; }
 

@@ -54,10 +54,25 @@ public sealed partial class FlujoEngine
         string taskHubName = AzureStorageEngineOptions.DefaultTaskHubName,
         string? workerId = null,
         ILoggerFactory? loggerFactory = null,
+        AzureStorageEngineOptions? storage = null) =>
+        new(CreateAzureStorageSettings(connectionString, taskHubName, workerId, loggerFactory, storage));
+
+    /// <summary>
+    /// The settings <see cref="CreateAzureStorageService"/> uses (Flujo's latency and resume settings), for a caller that
+    /// changes something the options do not cover (e.g. its own <see cref="StorageAccountClientProvider"/> with Azure SDK
+    /// client options) before creating the service.
+    /// </summary>
+    public static AzureStorageOrchestrationServiceSettings CreateAzureStorageSettings(
+        string connectionString,
+        string taskHubName = AzureStorageEngineOptions.DefaultTaskHubName,
+        string? workerId = null,
+        ILoggerFactory? loggerFactory = null,
         AzureStorageEngineOptions? storage = null)
     {
+        ArgumentException.ThrowIfNullOrWhiteSpace(connectionString);
+        ArgumentException.ThrowIfNullOrWhiteSpace(taskHubName);
         storage ??= new AzureStorageEngineOptions();
-        var settings = new AzureStorageOrchestrationServiceSettings
+        return new AzureStorageOrchestrationServiceSettings
         {
             StorageAccountClientProvider = new StorageAccountClientProvider(connectionString),
             TaskHubName = taskHubName,
@@ -72,6 +87,5 @@ public sealed partial class FlujoEngine
             MaxConcurrentTaskOrchestrationWorkItems = storage.MaxConcurrentOrchestrations,
             LoggerFactory = loggerFactory ?? NullLoggerFactory.Instance,
         };
-        return new AzureStorageOrchestrationService(settings);
     }
 }

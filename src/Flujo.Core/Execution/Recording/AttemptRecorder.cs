@@ -11,10 +11,14 @@ namespace Flujo.Execution.Recording;
 /// Makes an attempt call pay its agent at most once (SEMANTICS §9), beyond the engine's at-least-once activities. Per
 /// attempt call (<see cref="AttemptKey"/>) it records, each write durable before the next thing happens:
 /// <list type="number">
-/// <item>a started call, just before the agent is called;</item>
-/// <item>the agent's response, as soon as the agent returns;</item>
+/// <item>a started call, just before the agent is called (for a step without prompt processors, when the attempt starts:
+/// one create-if-absent write, <see cref="IAttemptOutcomeStore.TryCreateAsync"/>);</item>
+/// <item>the agent's response, as soon as the agent returns (only when output processors, plugins or validators run
+/// after it: otherwise the outcome follows at once);</item>
 /// <item>the attempt's outcome, before the activity returns.</item>
 /// </list>
+/// A first delivery of a plain agent step therefore makes two storage calls (create, outcome); it made four before
+/// 2026-11-29 (read, started, response, outcome).
 /// A redelivered attempt that finds an outcome returns it and runs nothing; one that finds a response runs the rest of the
 /// attempt (processors, plugins, validators) on it without calling the agent. Started calls without a response were cut
 /// off by a dying worker: the agent is called again, and the cut-off calls are counted in the outcome
@@ -45,6 +49,7 @@ public sealed class AttemptRecorder
         ArgumentNullException.ThrowIfNull(request);
         ArgumentNullException.ThrowIfNull(execute);
         if (AttemptKey.For(request) is not { } key) return new(await execute(null), false);
+        var step = request.Step;
 
         // Two live deliveries of one attempt call in this process (after a worker restart, Azure Storage can deliver an
         // attempt twice, milliseconds apart, to the new worker): the later one waits for the first and answers from its
@@ -62,13 +67,13 @@ public sealed class AttemptRecorder
             catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
             {
                 // The first delivery failed without an outcome: this one runs the attempt from its record.
-                return await ExecuteRecordedAsync(key, execute, cancellationToken);
+                return await ExecuteRecordedAsync(key, step, execute, cancellationToken);
             }
         }
 
         try
         {
-            var result = await ExecuteRecordedAsync(key, execute, cancellationToken);
+            var result = await ExecuteRecordedAsync(key, step, execute, cancellationToken);
             mine.SetResult(result.Outcome);
             return result;
         }
@@ -87,13 +92,25 @@ public sealed class AttemptRecorder
     // Attempt calls running now in this process, per store (a store is one durable record space).
     private static readonly ConditionalWeakTable<IAttemptOutcomeStore, ConcurrentDictionary<AttemptKey, Task<AttemptOutcome>>> InFlight = new();
 
-    private async Task<RecordedOutcome> ExecuteRecordedAsync(AttemptKey key, Func<IAgentCallJournal?, Task<AttemptOutcome>> execute, CancellationToken cancellationToken)
+    private async Task<RecordedOutcome> ExecuteRecordedAsync(AttemptKey key, Definition.AgentStepDefinition step, Func<IAgentCallJournal?, Task<AttemptOutcome>> execute, CancellationToken cancellationToken)
     {
-
         AttemptRecord? record;
+        var startedRecorded = false;
         try
         {
-            record = await _store.GetAsync(key, cancellationToken);
+            if (step.PromptProcessors.Count == 0)
+            {
+                // Nothing runs before the agent call, so the started call is recorded at once, with one create-if-absent
+                // write that also finds an earlier delivery's record: a first delivery (nearly every one) makes one
+                // storage call here instead of a read and a write.
+                var started = new AttemptRecord { Key = key.ToString(), StartedCalls = 1, UpdatedAt = _time.GetUtcNow() };
+                startedRecorded = await _store.TryCreateAsync(key, started, cancellationToken);
+                record = startedRecorded ? started : await _store.GetAsync(key, cancellationToken);
+            }
+            else
+            {
+                record = await _store.GetAsync(key, cancellationToken);
+            }
         }
         catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
@@ -108,9 +125,11 @@ public sealed class AttemptRecorder
         }
 
         record ??= new AttemptRecord { Key = key.ToString() };
-        var journal = new Journal(this, key, record);
+        var journal = new Journal(this, key, record, startedRecorded, RunsAfterAgent(step));
         var outcome = await execute(journal);
 
+        // A started call recorded up front for an attempt that ended before its agent call (it failed first) never happened.
+        if (journal.StartedCallUnused) record.StartedCalls--;
         // Every call started for this attempt except the one whose result the outcome carries was cut off.
         var interrupted = record.StartedCalls - (journal.ReachedAgent ? 1 : 0);
         if (interrupted > 0)
@@ -163,10 +182,23 @@ public sealed class AttemptRecorder
         }
     }
 
-    private sealed class Journal(AttemptRecorder recorder, AttemptKey key, AttemptRecord record) : IAgentCallJournal
+    /// <summary>
+    /// Whether anything of the attempt runs between the agent's return and its outcome (output processors, plugins,
+    /// validators). When nothing does, the outcome is written right after the agent returns, so a separate response write
+    /// would close no crash window: it is skipped.
+    /// </summary>
+    private static bool RunsAfterAgent(Definition.AgentStepDefinition step) =>
+        step.OutputProcessors.Count > 0 || step.Plugins.Count > 0 || step.Validators.Count > 0;
+
+    /// <param name="startedRecorded">This delivery's started call is already in the record (written when it was created).</param>
+    /// <param name="recordsResponse">Whether the agent's response is recorded before the rest of the attempt runs.</param>
+    private sealed class Journal(AttemptRecorder recorder, AttemptKey key, AttemptRecord record, bool startedRecorded, bool recordsResponse) : IAgentCallJournal
     {
         /// <summary>Whether this delivery got as far as the agent call (made, or answered from the recorded response).</summary>
         public bool ReachedAgent { get; private set; }
+
+        /// <summary>This delivery's started call was recorded up front and the agent was never called.</summary>
+        public bool StartedCallUnused => startedRecorded;
 
         public async Task<AgentResponse?> BeforeAgentCallAsync(CancellationToken cancellationToken)
         {
@@ -176,6 +208,11 @@ public sealed class AttemptRecorder
                 recorder._logger.LogInformation("Attempt {Key} was delivered again after its agent call returned: the recorded response is used, no agent called", key);
                 return response;
             }
+            if (startedRecorded)
+            {
+                startedRecorded = false;
+                return null;
+            }
             record.StartedCalls++;
             await recorder.WriteAsync(key, record, "started call", cancellationToken);
             return null;
@@ -184,7 +221,7 @@ public sealed class AttemptRecorder
         public Task AfterAgentCallAsync(AgentResponse response, CancellationToken cancellationToken)
         {
             record.Response = response;
-            return recorder.WriteAsync(key, record, "agent response", cancellationToken);
+            return recordsResponse ? recorder.WriteAsync(key, record, "agent response", cancellationToken) : Task.CompletedTask;
         }
     }
 }

@@ -45,13 +45,24 @@ public sealed class InMemoryAttemptOutcomeStore : IAttemptOutcomeStore
         var json = JsonSerializer.Serialize(record, FlujoJson.Options);
         var added = false;
         _records.AddOrUpdate(key, _ => { added = true; return json; }, (_, _) => json);
-        if (added)
-        {
-            _order.Enqueue(key);
-            Interlocked.Increment(ref _count);
-            while (Volatile.Read(ref _count) > Capacity && _order.TryDequeue(out var oldest))
-                if (_records.TryRemove(oldest, out _)) Interlocked.Decrement(ref _count);
-        }
+        if (added) Added(key);
         return Task.CompletedTask;
+    }
+
+    public Task<bool> TryCreateAsync(AttemptKey key, AttemptRecord record, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(key);
+        ArgumentNullException.ThrowIfNull(record);
+        if (!_records.TryAdd(key, JsonSerializer.Serialize(record, FlujoJson.Options))) return Task.FromResult(false);
+        Added(key);
+        return Task.FromResult(true);
+    }
+
+    private void Added(AttemptKey key)
+    {
+        _order.Enqueue(key);
+        Interlocked.Increment(ref _count);
+        while (Volatile.Read(ref _count) > Capacity && _order.TryDequeue(out var oldest))
+            if (_records.TryRemove(oldest, out _)) Interlocked.Decrement(ref _count);
     }
 }
