@@ -28,7 +28,6 @@ public sealed class PipelineOrchestrator : TaskOrchestrator<PipelineRunInput, Pi
     {
         ArgumentNullException.ThrowIfNull(input);
         var pipeline = input.Pipeline;
-        var logger = context.CreateReplaySafeLogger<PipelineOrchestrator>();
         var startedAt = new DateTimeOffset(context.CurrentUtcDateTime, TimeSpan.Zero);
         RunTelemetry.Started(context, input);
         var trace = new OrchestrationTrace(context.InstanceId, input.RunKey, input.TraceParent, input.TraceState, expectedSpans: pipeline.Steps.Count + 1);
@@ -120,14 +119,15 @@ public sealed class PipelineOrchestrator : TaskOrchestrator<PipelineRunInput, Pi
         {
             // A sub-pipeline hands its result to the parent step whatever its status; only the top run fails in the monitor.
             context.SetCustomStatus(progress);
-            logger.LogInformation("Run {RunId} of {Pipeline} completed after {Steps} steps", context.InstanceId, pipeline.Name, run.History.Count);
+            // The logger is made where it is used: every episode replays the run, and only the last one logs.
+            context.CreateReplaySafeLogger<PipelineOrchestrator>().LogInformation("Run {RunId} of {Pipeline} completed after {Steps} steps", context.InstanceId, pipeline.Name, run.History.Count);
             return result;
         }
 
         // A failed run must show as Failed in the monitor; its full result stays readable in the custom status.
         progress.Result = StatusResultTrimmer.Fit(result);
         context.SetCustomStatus(progress);
-        logger.LogWarning("Run {RunId} of {Pipeline} ended {Status}: {Error}", context.InstanceId, pipeline.Name, result.Status, result.Error);
+        context.CreateReplaySafeLogger<PipelineOrchestrator>().LogWarning("Run {RunId} of {Pipeline} ended {Status}: {Error}", context.InstanceId, pipeline.Name, result.Status, result.Error);
         throw new PipelineRunFailedException(result.Error ?? "The run failed.");
     }
 }

@@ -17,9 +17,23 @@ namespace Flujo.Hosting.Engine;
 /// </summary>
 internal static class TerminatedRunTelemetry
 {
-    public static async Task ReportAsync(DispatchMiddlewareContext context, Func<Task> next)
+    public static Task ReportAsync(DispatchMiddlewareContext context, Func<Task> next)
     {
-        await next();
+        // The orchestrator's episode runs synchronously in memory: no async state machine per episode for that case.
+        var episode = next();
+        if (!episode.IsCompletedSuccessfully) return ReportAfterAsync(context, episode);
+        Report(context);
+        return Task.CompletedTask;
+    }
+
+    private static async Task ReportAfterAsync(DispatchMiddlewareContext context, Task episode)
+    {
+        await episode;
+        Report(context);
+    }
+
+    private static void Report(DispatchMiddlewareContext context)
+    {
         if (context.GetProperty<OrchestrationRuntimeState>() is not { } state) return;
         if (state.Name != FlujoTaskNames.PipelineOrchestrator) return;
         if (context.GetProperty<OrchestratorExecutionResult>()?.Actions is not { } actions) return;
