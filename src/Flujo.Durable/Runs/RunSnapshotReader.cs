@@ -30,7 +30,7 @@ public static class RunSnapshotReader
         {
             "Completed" => Deserialize<PipelineResult>(state.SerializedOutput),
             "Failed" => progress?.Result ?? Synthesize(state, progress, RunStatus.Failed, state.FailureMessage ?? "The run failed."),
-            "Terminated" or "Canceled" => Synthesize(state, progress, RunStatus.Cancelled, $"Cancelled: {ReadReason(state.SerializedOutput)}"),
+            "Terminated" or "Canceled" => Synthesize(state, progress, RunStatus.Cancelled, $"Cancelled: {TerminationReason(state.SerializedOutput) ?? "no reason given"}"),
             _ => null,
         };
 
@@ -62,11 +62,15 @@ public static class RunSnapshotReader
         };
     }
 
-    private static string ReadReason(string? output)
+    /// <summary>
+    /// A termination's reason as Durable Task stored it (a terminated run's output, the terminate event's input): JSON text
+    /// of a string, or plain text; null when none was given.
+    /// </summary>
+    internal static string? TerminationReason(string? stored)
     {
-        if (string.IsNullOrEmpty(output)) return "no reason given";
-        try { return JsonNode.Parse(output) is JsonValue v && v.TryGetValue(out string? s) ? s : output; }
-        catch (JsonException) { return output; }
+        if (string.IsNullOrEmpty(stored)) return null;
+        try { return JsonNode.Parse(stored) is JsonValue v && v.TryGetValue(out string? s) ? s : stored; }
+        catch (JsonException) { return stored; }
     }
 
     private static T? Deserialize<T>(string? json) where T : class

@@ -40,8 +40,9 @@ public static class FlujoTelemetry
     /// points. For hosts that see the termination being processed (the self-hosted engine's dispatcher does, once per run);
     /// the orchestrator's own code never runs again after a termination.
     /// </summary>
-    public static void RunTerminated(string instanceId, Orchestration.PipelineRunInput input, DateTimeOffset startedAt, DateTimeOffset terminatedAt, string? reason) =>
-        RunTelemetry.Terminated(instanceId, input, startedAt, terminatedAt, reason);
+    /// <param name="storedReason">The terminate event's input: the cancel reason as Durable Task stored it (JSON or plain text).</param>
+    public static void RunTerminated(string instanceId, Orchestration.PipelineRunInput input, DateTimeOffset startedAt, DateTimeOffset terminatedAt, string? storedReason) =>
+        RunTelemetry.Terminated(instanceId, input, startedAt, terminatedAt, storedReason);
 
     /// <summary>Whether anything listens to Flujo's spans (no listener: no span is built).</summary>
     public static bool Tracing => Source.HasListeners();

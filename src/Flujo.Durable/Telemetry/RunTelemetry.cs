@@ -35,9 +35,10 @@ internal static class RunTelemetry
     /// <param name="input">The run's input as its orchestration received it.</param>
     /// <param name="startedAt">When the run's orchestration started.</param>
     /// <param name="terminatedAt">When the engine processed the termination.</param>
-    /// <param name="reason">The termination reason (the cancel request's).</param>
-    internal static void Terminated(string instanceId, PipelineRunInput input, DateTimeOffset startedAt, DateTimeOffset terminatedAt, string? reason)
+    /// <param name="storedReason">The termination reason (the cancel request's) as Durable Task stored it.</param>
+    internal static void Terminated(string instanceId, PipelineRunInput input, DateTimeOffset startedAt, DateTimeOffset terminatedAt, string? storedReason)
     {
+        var reason = Runs.RunSnapshotReader.TerminationReason(storedReason);
         if (input.IsSubPipeline == true) return;
         var trace = new OrchestrationTrace(instanceId, input.RunKey, input.TraceParent, input.TraceState);
         var runSpan = trace.NewSpan("run", string.Empty);

@@ -46,25 +46,11 @@ internal static class TerminatedRunTelemetry
             var terminated = state.NewEvents.OfType<ExecutionTerminatedEvent>().FirstOrDefault();
             var at = state.NewEvents.OfType<OrchestratorStartedEvent>().LastOrDefault()?.Timestamp ?? terminated?.Timestamp ?? DateTime.UtcNow;
             FlujoTelemetry.RunTerminated(instanceId, input, new DateTimeOffset(started.Timestamp, TimeSpan.Zero),
-                new DateTimeOffset(DateTime.SpecifyKind(at, DateTimeKind.Utc), TimeSpan.Zero), ReasonOf(terminated?.Input));
+                new DateTimeOffset(DateTime.SpecifyKind(at, DateTimeKind.Utc), TimeSpan.Zero), terminated?.Input);
         }
         catch (System.Text.Json.JsonException)
         {
             // Not a Flujo run input (an orchestration of the same name from elsewhere): nothing to report.
-        }
-    }
-
-    // The reason is stored as the serialized string the client passed (JSON text), or as plain text.
-    private static string? ReasonOf(string? stored)
-    {
-        if (string.IsNullOrEmpty(stored)) return null;
-        try
-        {
-            return System.Text.Json.JsonSerializer.Deserialize<string>(stored);
-        }
-        catch (System.Text.Json.JsonException)
-        {
-            return stored;
         }
     }
 }
