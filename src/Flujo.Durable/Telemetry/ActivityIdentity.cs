@@ -20,9 +20,12 @@ internal static class ActivityIdentity
 
     public static void Set(Activity activity, ActivityTraceId traceId, ActivitySpanId spanId)
     {
+        // The ids keep their hex text: these writes allocate nothing.
         TraceIdField(activity) = traceId.ToHexString();
         SpanIdField(activity) = spanId.ToHexString();
-        IdField(activity) = SpanIds.TraceParent(new ActivityContext(traceId, spanId, activity.ActivityTraceFlags));
+        // Activity.Id is built from the two when first read (most exporters never read it): cleared rather than built
+        // here, so it can never name the random span id Start() chose.
+        IdField(activity) = null;
     }
 
     [UnsafeAccessor(UnsafeAccessorKind.Field, Name = "_traceId")]

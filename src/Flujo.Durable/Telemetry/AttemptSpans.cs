@@ -26,7 +26,7 @@ public static class AttemptSpans
             new(RunId, request.RunId),
             new(StepName, request.Step.Name),
             new(StepPath, request.StepPath ?? request.Step.Name),
-            new(Attempt, request.Attempt),
+            new(Attempt, TagValues.Box(request.Attempt)),
         ]);
     }
 
@@ -35,11 +35,12 @@ public static class AttemptSpans
     {
         if (span is null) return;
         ArgumentNullException.ThrowIfNull(outcome);
-        span.SetTag(AttemptEndStatus, StepTelemetry.StatusName(outcome.Status));
-        span.SetTag(CostUsd, (double)outcome.CostUsd);
-        span.SetTag(GenAiInputTokens, outcome.Tokens.Prompt);
-        span.SetTag(GenAiOutputTokens, outcome.Tokens.Completion);
-        if (StepTelemetry.Model(outcome.Metadata) is { } model) span.SetTag(GenAiRequestModel, model);
+        // Added, not set: none of these is among the span's start tags, so no search of the tags already there.
+        span.AddTag(AttemptEndStatus, StepTelemetry.StatusName(outcome.Status));
+        span.AddTag(CostUsd, (double)outcome.CostUsd);
+        span.AddTag(GenAiInputTokens, TagValues.Box(outcome.Tokens.Prompt));
+        span.AddTag(GenAiOutputTokens, TagValues.Box(outcome.Tokens.Completion));
+        if (StepTelemetry.Model(outcome.Metadata) is { } model) span.AddTag(GenAiRequestModel, model);
         if (!outcome.Succeeded) span.SetStatus(ActivityStatusCode.Error, outcome.Feedback);
         span.Dispose();
     }

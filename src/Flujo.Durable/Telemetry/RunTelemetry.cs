@@ -53,10 +53,14 @@ internal static class RunTelemetry
         Record(instanceId, input, trace, runSpan, startedAt, terminatedAt, result);
     }
 
+    // The status as the run's JSON names it, converted once rather than serialized at every run's end.
+    private static readonly Dictionary<Results.RunStatus, string> StatusNames = Enum.GetValues<Results.RunStatus>()
+        .ToDictionary(s => s, s => System.Text.Json.JsonSerializer.Serialize(s).Trim('"'));
+
     private static void Record(string instanceId, PipelineRunInput input, OrchestrationTrace trace, ActivityContext runSpan,
         DateTimeOffset startedAt, DateTimeOffset end, PipelineResult result)
     {
-        var status = System.Text.Json.JsonSerializer.Serialize(result.Status).Trim('"');
+        var status = StatusNames[result.Status];
         if (input.IsSubPipeline != true)
         {
             var tags = new TagList { { Pipeline, result.Pipeline }, { RunEndStatus, status } };

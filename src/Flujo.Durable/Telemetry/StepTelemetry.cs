@@ -36,26 +36,29 @@ internal static class StepTelemetry
         });
         if (!FlujoTelemetry.Tracing) return;
 
-        // Room for every tag a step span can have: no regrowth.
-        var tags = new List<KeyValuePair<string, object?>>(16)
-        {
-            new(RunId, execution.Orchestration.InstanceId),
-            new(Pipeline, execution.Pipeline.Name),
-            new(StepName, step.Name),
-            new(StepPath, path),
-            new(StepKind, step.StepKind),
-            new(StepStatus, status),
-            new(StepAttempts, result.Attempts),
-            new(CostUsd, (double)result.CostUsd),
-            new(GenAiInputTokens, result.Tokens.Prompt),
-            new(GenAiOutputTokens, result.Tokens.Completion),
-            new(Fallback, Flag(result, MetadataKeys.FallbackTriggered)),
-            new(CacheHit, Flag(result, MetadataKeys.CacheHit)),
-        };
-        if (step is AgentStepDefinition agent) tags.Add(new(GenAiAgentName, agent.Agent.Name));
-        if (Model(result.Metadata) is { } model) tags.Add(new(GenAiRequestModel, model));
-        if (Text(result, MetadataKeys.ExitReason) is { } exit) tags.Add(new(ExitReason, exit));
-        if (Text(result, MetadataKeys.FallbackStep) is { } fallback) tags.Add(new(FallbackStep, fallback));
+        var agentName = (step as AgentStepDefinition)?.Agent.Name;
+        var model = Model(result.Metadata);
+        var exit = Text(result, MetadataKeys.ExitReason);
+        var fallback = Text(result, MetadataKeys.FallbackStep);
+        // An array of the exact size: the activity copies it once (a list would also be enumerated through a boxed enumerator).
+        var tags = new KeyValuePair<string, object?>[12 + (agentName is null ? 0 : 1) + (model is null ? 0 : 1) + (exit is null ? 0 : 1) + (fallback is null ? 0 : 1)];
+        tags[0] = new(RunId, execution.Orchestration.InstanceId);
+        tags[1] = new(Pipeline, execution.Pipeline.Name);
+        tags[2] = new(StepName, step.Name);
+        tags[3] = new(StepPath, path);
+        tags[4] = new(StepKind, step.StepKind);
+        tags[5] = new(StepStatus, status);
+        tags[6] = new(StepAttempts, TagValues.Box(result.Attempts));
+        tags[7] = new(CostUsd, (double)result.CostUsd);
+        tags[8] = new(GenAiInputTokens, TagValues.Box(result.Tokens.Prompt));
+        tags[9] = new(GenAiOutputTokens, TagValues.Box(result.Tokens.Completion));
+        tags[10] = new(Fallback, TagValues.Box(Flag(result, MetadataKeys.FallbackTriggered)));
+        tags[11] = new(CacheHit, TagValues.Box(Flag(result, MetadataKeys.CacheHit)));
+        var next = 12;
+        if (agentName is not null) tags[next++] = new(GenAiAgentName, agentName);
+        if (model is not null) tags[next++] = new(GenAiRequestModel, model);
+        if (exit is not null) tags[next++] = new(ExitReason, exit);
+        if (fallback is not null) tags[next] = new(FallbackStep, fallback);
         SpanEmitter.Emit($"step {step.Name}", span.Parent, span.Context, span.StartedAt, end, tags, span.Events, result.Success ? null : result.Feedback);
     }
 

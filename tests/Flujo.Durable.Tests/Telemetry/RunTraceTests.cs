@@ -57,6 +57,8 @@ public sealed class RunTraceTests
             Assert.Equal("succeeded", Tag(attempt, "flujo.attempt.status"));
         }
         Assert.Equal(21, trace.Count);
+        // The W3C id an exporter or a log reads names the span's own ids (spans emitted after the fact get theirs set).
+        Assert.All(trace, s => Assert.Equal($"00-{s.TraceId}-{s.SpanId}-01", s.Id));
     }
 
     [Fact]
