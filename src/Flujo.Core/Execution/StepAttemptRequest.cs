@@ -9,6 +9,7 @@ public sealed class StepAttemptRequest
     public string RunId { get; init; } = string.Empty;
 
     // Required (no default instance): every deserialized request would build, then drop, an empty step with its lists.
+    [System.Text.Json.Serialization.JsonConverter(typeof(AttemptStepConverter))]
     public required AgentStepDefinition Step { get; init; }
 
     /// <summary>The step's runtime path when it is nested (<c>refine[2]/critique</c>); null for a top-level step.</summary>

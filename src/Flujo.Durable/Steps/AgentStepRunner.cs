@@ -26,6 +26,8 @@ public sealed class AgentStepRunner : IStepRunner
         var attempts = 0;
         var interruptedCalls = 0;
         var interruptedCost = 0m;
+        // The run's definitions never change while it runs: every attempt request writes this step's JSON once.
+        AttemptStepConverter.Freeze(step);
 
         for (var attempt = 1; attempt <= step.MaxRetries + 1; attempt++)
         {
