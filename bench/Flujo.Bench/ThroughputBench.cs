@@ -29,6 +29,9 @@ internal static class ThroughputBench
         var trivialRuns = BenchArgs.Int(args, "--trivial-runs", 2000);
         var rounds = BenchArgs.Int(args, "--rounds", args.Contains("--quick") ? 1 : 3);
         var trivialRounds = BenchArgs.Int(args, "--trivial-rounds", args.Contains("--quick") ? 3 : 7);
+        // Tiered compilation and dynamic PGO take three to four 2,000-run batches of trivial steps to settle (Flujo's
+        // first batch is ~4x its settled time, the bare engine's ~2.5x); timed before that, the medians measured the JIT.
+        var trivialWarmUps = BenchArgs.Int(args, "--trivial-warm-ups", args.Contains("--quick") ? 1 : 4);
         var only = BenchArgs.String(args, "--sides")?.Split(',');
         s_verbose = args.Contains("--verbose");
         s_activityCap = BenchArgs.String(args, "--activity-cap") is null ? null : BenchArgs.Int(args, "--activity-cap", 0);
@@ -54,7 +57,7 @@ internal static class ThroughputBench
         if (!args.Contains("--slow-only"))
         {
             var sides = TrivialSides().Where(s => only is null || only.Contains(s.Name)).ToList();
-            var times = await MeasureAsync(sides, trivialRuns, trivialRounds, warmUp: trivialRuns);
+            var times = await MeasureAsync(sides, trivialRuns, trivialRounds, warmUp: trivialRuns, warmUpBatches: trivialWarmUps);
             var flujo = BenchMath.Median(times["flujo"]);
             Console.WriteLine($"{trivialRuns} runs × 5 trivial steps, distinct inputs, median of {trivialRounds} (load {LoadAverage.Read()}): " +
                 string.Join(", ", sides.Select(s => $"{s.Name} {BenchMath.Median(times[s.Name]):0} ms ({BenchMath.Range(times[s.Name])})")));
@@ -101,10 +104,11 @@ internal static class ThroughputBench
             return (kind.Batch(side), side.DisposeAsync);
         }));
 
-    // One untimed warm-up batch per side (JIT), then `rounds` timed batches per side, the order rotating each round.
-    private static async Task<Dictionary<string, List<double>>> MeasureAsync(List<Side> sides, int runs, int rounds, int warmUp)
+    // Untimed warm-up batches per side (JIT), then `rounds` timed batches per side, the order rotating each round.
+    private static async Task<Dictionary<string, List<double>>> MeasureAsync(List<Side> sides, int runs, int rounds, int warmUp, int warmUpBatches = 1)
     {
-        foreach (var side in sides) await TimeBatchAsync(side, warmUp);
+        for (var batch = 0; batch < warmUpBatches; batch++)
+            foreach (var side in sides) await TimeBatchAsync(side, warmUp);
         var times = sides.ToDictionary(s => s.Name, _ => new List<double>());
         for (var round = 0; round < rounds; round++)
         {
