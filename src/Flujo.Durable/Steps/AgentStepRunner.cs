@@ -3,6 +3,7 @@ using Flujo.Definition;
 using Flujo.Durable.Telemetry;
 using Flujo.Execution;
 using Flujo.Results;
+using Microsoft.DurableTask;
 
 namespace Flujo.Durable.Steps;
 
@@ -43,7 +44,7 @@ public sealed class AgentStepRunner : IStepRunner
             }
 
             execution.Environment.ReportAttempt(path, attempt);
-            last = await execution.CallAgentAttemptAsync(new StepAttemptRequest
+            var request = new StepAttemptRequest
             {
                 RunId = execution.Orchestration.InstanceId,
                 Step = step,
@@ -56,7 +57,9 @@ public sealed class AgentStepRunner : IStepRunner
                 PreviousOutput = feedback is null ? null : last?.Output,
                 Context = execution.Run.Context,
                 TraceParent = execution.OutgoingTraceParent,
-            });
+            };
+            try { last = await execution.StartAgentAttempt(request); }
+            catch (TaskFailedException ex) { last = StepExecution.FailedAttempt(ex); }
             StepTelemetry.RecordAttempt(execution, step, last);
             // Agent calls a dying worker cut off (and that ran again) are attempts made too; their cost is in the outcome's.
             interruptedCalls += last.InterruptedCalls;

@@ -88,39 +88,47 @@ public sealed class StepExecution
     /// </summary>
     public async Task<StepResult> RunStepAsync(StepDefinition step)
     {
+        // One async method for the span, the hooks and the input: every episode replays the steps before it, and each
+        // async layer costs an allocation per step per episode.
         var path = PathOf(step);
         var span = CurrentSpan = StepTelemetry.Begin(this, path);
-        var result = await RunStepInSpanAsync(step);
-        StepTelemetry.End(this, step, path, span, result);
-        CurrentSpan = null;
-        return result;
-    }
-
-    private async Task<StepResult> RunStepInSpanAsync(StepDefinition step)
-    {
         var startedAt = Now;
         var hooks = Environment.Hooks;
+        StepResult result;
         // Once a hook stopped the run, no step starts (branches, items and iterations in flight end here).
-        if (hooks.Stop is { } stopped) return StepResults.Failed(step.Name, stopped, startedAt, Now);
-
-        JsonNode? input = null;
-        StepResult? result = null;
-        try
+        if (hooks.Stop is { } stopped)
         {
-            input = RenderInput(step);
+            result = StepResults.Failed(step.Name, stopped, startedAt, Now);
         }
-        catch (TemplateRenderException ex)
+        else
         {
-            // Like a prompt processor failure: the step definition is broken, so neither retry nor fallback helps.
-            result = StepResults.Failed(step.Name, $"Agent execution failed: {ex.Message}", startedAt, Now);
+            JsonNode? input = null;
+            StepResult? failedToRender = null;
+            try
+            {
+                input = RenderInput(step);
+            }
+            catch (TemplateRenderException ex)
+            {
+                // Like a prompt processor failure: the step definition is broken, so neither retry nor fallback helps.
+                failedToRender = StepResults.Failed(step.Name, $"Agent execution failed: {ex.Message}", startedAt, Now);
+            }
+
+            // The previous step's postStep and this preStep go in one hooks activity call.
+            await SendHooksAsync(hooks.PreStep(path, step, input, fallbackFor: null));
+            if (hooks.Stop is { } stop)
+            {
+                result = StepResults.Failed(step.Name, stop, startedAt, Now);
+            }
+            else
+            {
+                result = failedToRender ?? await RunRenderedStepAsync(step, input, startedAt);
+                QueueHook(hooks.AfterStep(path, step, result, fallbackFor: null));
+            }
         }
 
-        var path = PathOf(step);
-        // The previous step's postStep and this preStep go in one hooks activity call.
-        await SendHooksAsync(hooks.PreStep(path, step, input, fallbackFor: null));
-        if (hooks.Stop is { } stop) return StepResults.Failed(step.Name, stop, startedAt, Now);
-        result ??= await RunRenderedStepAsync(step, input, startedAt);
-        QueueHook(hooks.AfterStep(path, step, result, fallbackFor: null));
+        StepTelemetry.End(this, step, path, span, result);
+        CurrentSpan = null;
         return result;
     }
 
@@ -155,7 +163,10 @@ public sealed class StepExecution
                 return step.UpdatesContext ? ApplyContextUpdate(hit) : hit;
             }
 
-            var result = (await RunWithFallbackAsync(step, input, depth: 0)).Result;
+            // The primary is awaited here rather than through RunWithFallbackAsync: one async layer fewer for every step of
+            // every episode (each replays the steps before it); the fallback chain is the rare path.
+            var primary = await Environment.Runners.For(step).RunAsync(step, input, this);
+            var result = FallsBack(step, primary) ? (await FallBackAsync(step, primary, input, depth: 0)).Result : primary.Result;
             if (result.Success && step.UpdatesContext) result = ApplyContextUpdate(result);
             if (cacheKey is not null && result.Success) await StoreCacheAsync(cacheKey, result, step.Cache!.Ttl);
             Meter.Check();
@@ -234,10 +245,16 @@ public sealed class StepExecution
     private async Task<FallbackRun> RunWithFallbackAsync(StepDefinition step, JsonNode? input, int depth)
     {
         var primary = await Environment.Runners.For(step).RunAsync(step, input, this);
-        // A usage-limit stop never falls back (SEMANTICS §2), nor does a run a hook stopped.
-        if (primary.Result.Success || !primary.FallbackAllowed || step.Fallback is null || Meter.Check() is not null || Environment.Hooks.Stop is not null)
-            return new(primary.Result, LoopDetected: false);
+        return FallsBack(step, primary) ? await FallBackAsync(step, primary, input, depth) : new(primary.Result, LoopDetected: false);
+    }
 
+    /// <summary>Whether a step's outcome goes on to its fallback. A usage-limit stop never falls back (SEMANTICS §2), nor does a run a hook stopped.</summary>
+    private bool FallsBack(StepDefinition step, StepOutcome primary) =>
+        !primary.Result.Success && primary.FallbackAllowed && step.Fallback is not null && Meter.Check() is null && Environment.Hooks.Stop is null;
+
+    /// <summary>Runs the fallback of a failed step (its chain, with the loop guard) and combines the results.</summary>
+    private async Task<FallbackRun> FallBackAsync(StepDefinition step, StepOutcome primary, JsonNode? input, int depth)
+    {
         if (depth >= MaxFallbackDepth)
         {
             // SEMANTICS §3: the guard stops the chain with this message; it must not be buried under the chain's errors.
@@ -245,10 +262,11 @@ public sealed class StepExecution
             return new(primary.Result, LoopDetected: true);
         }
 
-        var fallbackStep = ScopeSteps.FirstOrDefault(s => s.Name == step.Fallback) ?? Pipeline.FindStep(step.Fallback);
-        CurrentSpan?.AddEvent(TelemetryAttributes.FallbackEvent, Now, new(TelemetryAttributes.StepName, step.Name), new(TelemetryAttributes.FallbackStep, step.Fallback));
+        var fallbackName = step.Fallback!;
+        var fallbackStep = ScopeSteps.FirstOrDefault(s => s.Name == fallbackName) ?? Pipeline.FindStep(fallbackName);
+        CurrentSpan?.AddEvent(TelemetryAttributes.FallbackEvent, Now, new(TelemetryAttributes.StepName, step.Name), new(TelemetryAttributes.FallbackStep, fallbackName));
         var fallback = fallbackStep is null
-            ? new FallbackRun(new StepResult { Name = step.Fallback, Success = false, Feedback = $"Fallback step '{step.Fallback}' does not exist", StartedAt = Now, FinishedAt = Now }, false)
+            ? new FallbackRun(new StepResult { Name = fallbackName, Success = false, Feedback = $"Fallback step '{fallbackName}' does not exist", StartedAt = Now, FinishedAt = Now }, false)
             : await RunFallbackAsync(step, fallbackStep, FlujoJson.Clone(input), depth + 1);
 
         return new(Combine(step, primary.Result, fallback.Result, fallback.LoopDetected), fallback.LoopDetected);
@@ -378,39 +396,52 @@ public sealed class StepExecution
     /// </summary>
     public async Task<AttemptOutcome> CallAgentAttemptAsync(StepAttemptRequest request)
     {
+        try { return await StartAgentAttempt(request); }
+        catch (TaskFailedException ex) { return FailedAttempt(ex); }
+    }
+
+    /// <summary>
+    /// <see cref="CallAgentAttemptAsync"/> without an async layer of its own: the task faults with
+    /// <see cref="TaskFailedException"/> when the activity fails (<see cref="FailedAttempt"/> makes that the attempt's
+    /// outcome). For the agent step runner: every episode replays the steps before it, and each async layer costs an
+    /// allocation per step per episode.
+    /// </summary>
+    internal Task<AttemptOutcome> StartAgentAttempt(StepAttemptRequest request)
+    {
         var activity = Orchestration.CallActivityAsync<AttemptOutcome>(FlujoTaskNames.AgentAttemptActivity, ReplayedCallInput.For(Orchestration, request));
-        try
-        {
-            if (request.Step.Timeout is not { } timeout)
-                return await activity;
+        return request.Step.Timeout is { } timeout ? RaceTimeoutAsync(activity, request.Step.Name, timeout) : activity;
+    }
 
-            // The activity bounds the agent call itself (SEMANTICS §2: the timeout is the agent call's). This durable
-            // timer is only the safety net for a hung or lost worker, so it allows for processors, plugins, validators
-            // and dispatch: with the bare timeout it failed attempts whose agent answered in time.
-            using var timerCancellation = new CancellationTokenSource();
-            var timer = Orchestration.CreateTimer(timeout + AttemptTimeoutGrace, timerCancellation.Token);
-            var winner = await Task.WhenAny(activity, timer);
-            if (winner == activity)
-            {
-                timerCancellation.Cancel();
-                return await activity;
-            }
-
-            return new AttemptOutcome
-            {
-                Status = AttemptStatus.AgentFailed,
-                Feedback = $"Agent execution failed with TimeoutException: Step '{request.Step.Name}' timed out after {Durations.Format(timeout)}.",
-            };
-        }
-        catch (TaskFailedException ex)
+    private async Task<AttemptOutcome> RaceTimeoutAsync(Task<AttemptOutcome> activity, string stepName, TimeSpan timeout)
+    {
+        // The activity bounds the agent call itself (SEMANTICS §2: the timeout is the agent call's). This durable
+        // timer is only the safety net for a hung or lost worker, so it allows for processors, plugins, validators
+        // and dispatch: with the bare timeout it failed attempts whose agent answered in time.
+        using var timerCancellation = new CancellationTokenSource();
+        var timer = Orchestration.CreateTimer(timeout + AttemptTimeoutGrace, timerCancellation.Token);
+        var winner = await Task.WhenAny(activity, timer);
+        if (winner == activity)
         {
-            var details = ex.FailureDetails;
-            var type = details.ErrorType.Split('.').Last();
-            return new AttemptOutcome
-            {
-                Status = AttemptStatus.AgentFailed,
-                Feedback = $"Agent execution failed with {type}: {details.ErrorMessage}",
-            };
+            timerCancellation.Cancel();
+            return await activity;
         }
+
+        return new AttemptOutcome
+        {
+            Status = AttemptStatus.AgentFailed,
+            Feedback = $"Agent execution failed with TimeoutException: Step '{stepName}' timed out after {Durations.Format(timeout)}.",
+        };
+    }
+
+    /// <summary>The outcome of an attempt whose activity failed (not its agent): a failed attempt, retried like an agent error.</summary>
+    internal static AttemptOutcome FailedAttempt(TaskFailedException failure)
+    {
+        var details = failure.FailureDetails;
+        var type = details.ErrorType.Split('.').Last();
+        return new AttemptOutcome
+        {
+            Status = AttemptStatus.AgentFailed,
+            Feedback = $"Agent execution failed with {type}: {details.ErrorMessage}",
+        };
     }
 }
