@@ -5,6 +5,7 @@ using Azure;
 using Azure.Storage.Blobs;
 using Azure.Storage.Blobs.Models;
 using Flujo.Caching;
+using Flujo.Durable.Blobs;
 using Flujo.Json;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -29,11 +30,12 @@ public sealed class BlobStepCacheStore : IStepCacheStore
     private readonly BlobContainerClient _container;
     private readonly ILogger _logger;
     private readonly TimeProvider _time;
-    private Task? _created;
+    private readonly JsonBlobWriter _writer;
 
     public BlobStepCacheStore(BlobContainerClient container, ILogger<BlobStepCacheStore>? logger = null, TimeProvider? time = null)
     {
         _container = container ?? throw new ArgumentNullException(nameof(container));
+        _writer = new JsonBlobWriter(container);
         _logger = (ILogger?)logger ?? NullLogger.Instance;
         _time = time ?? TimeProvider.System;
     }
@@ -112,25 +114,8 @@ public sealed class BlobStepCacheStore : IStepCacheStore
         var metadata = new Dictionary<string, string>();
         if (stored.ExpiresAt is { } expiresAt) metadata[ExpiresAtMetadata] = expiresAt.UtcDateTime.ToString("O", CultureInfo.InvariantCulture);
 
-        await EnsureContainerAsync();
-        var blob = _container.GetBlobClient(BlobName(key));
-        var body = BinaryData.FromBytes(JsonSerializer.SerializeToUtf8Bytes(stored, FlujoJson.Options));
-        // One Put Blob (no staged blocks): a concurrent writer replaces the whole entry, never half of it.
-        await blob.UploadAsync(body, new BlobUploadOptions
-        {
-            Metadata = metadata,
-            HttpHeaders = new BlobHttpHeaders { ContentType = "application/json" },
-            TransferOptions = new Azure.Storage.StorageTransferOptions { InitialTransferSize = 256 * 1024 * 1024, MaximumTransferSize = 256 * 1024 * 1024 },
-        }, cancellationToken);
-    }
-
-    /// <summary>Creates the container once; a failed attempt is tried again by the next write.</summary>
-    private Task EnsureContainerAsync()
-    {
-        var created = _created;
-        if (created is null || created.IsFaulted || created.IsCanceled)
-            _created = created = _container.CreateIfNotExistsAsync();
-        return created;
+        // A concurrent writer replaces the whole entry, never half of it.
+        await _writer.PutAsync(BlobName(key), stored, metadata, cancellationToken: cancellationToken);
     }
 
     private static string ValidContainer(string containerName)

@@ -4,6 +4,7 @@ using System.Text.Json;
 using Azure;
 using Azure.Storage.Blobs;
 using Azure.Storage.Blobs.Models;
+using Flujo.Durable.Blobs;
 using Flujo.Execution.Recording;
 using Flujo.Json;
 using Microsoft.Extensions.Logging;
@@ -28,13 +29,14 @@ public sealed class BlobAttemptOutcomeStore : IAttemptOutcomeStore
     private readonly BlobContainerClient _container;
     private readonly string _prefix;
     private readonly ILogger _logger;
-    private Task? _created;
+    private readonly JsonBlobWriter _writer;
 
     /// <param name="container">The container (created on the first write).</param>
     /// <param name="prefix">A folder for this engine's records, e.g. its task hub name; empty: none.</param>
     public BlobAttemptOutcomeStore(BlobContainerClient container, string prefix = "", ILogger<BlobAttemptOutcomeStore>? logger = null)
     {
         _container = container ?? throw new ArgumentNullException(nameof(container));
+        _writer = new JsonBlobWriter(container);
         ArgumentNullException.ThrowIfNull(prefix);
         _prefix = prefix.Length == 0 ? string.Empty : Safe(prefix) + "/";
         _logger = (ILogger?)logger ?? NullLogger.Instance;
@@ -94,28 +96,11 @@ public sealed class BlobAttemptOutcomeStore : IAttemptOutcomeStore
         }
     }
 
-    private async Task PutAsync(AttemptKey key, AttemptRecord record, BlobRequestConditions? conditions, CancellationToken cancellationToken)
+    private Task PutAsync(AttemptKey key, AttemptRecord record, BlobRequestConditions? conditions, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(record);
-        await EnsureContainerAsync();
-        var blob = _container.GetBlobClient(BlobName(key));
-        var body = BinaryData.FromBytes(JsonSerializer.SerializeToUtf8Bytes(record, FlujoJson.Options));
-        // One Put Blob (no staged blocks): the record is replaced whole, never half of it.
-        await blob.UploadAsync(body, new BlobUploadOptions
-        {
-            HttpHeaders = new BlobHttpHeaders { ContentType = "application/json" },
-            Conditions = conditions,
-            TransferOptions = new Azure.Storage.StorageTransferOptions { InitialTransferSize = 256 * 1024 * 1024, MaximumTransferSize = 256 * 1024 * 1024 },
-        }, cancellationToken);
-    }
-
-    /// <summary>Creates the container once; a failed attempt is tried again by the next write.</summary>
-    private Task EnsureContainerAsync()
-    {
-        var created = _created;
-        if (created is null || created.IsFaulted || created.IsCanceled)
-            _created = created = _container.CreateIfNotExistsAsync();
-        return created;
+        // The record is replaced whole, never half of it.
+        return _writer.PutAsync(BlobName(key), record, conditions: conditions, cancellationToken: cancellationToken);
     }
 
     /// <summary>ASCII letters, digits, <c>-</c>, <c>_</c> and <c>.</c> kept; anything else becomes <c>_</c>; cut at 200 characters.</summary>
