@@ -25,21 +25,14 @@ public sealed class ConcurrentDeliveryTests
     public async Task TwoDeliveriesAtOnce_AgentCalledOnce_BothGetTheOneOutcome()
     {
         var recorder = new AttemptRecorder(new InMemoryAttemptOutcomeStore());
-        var calls = 0;
-        var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        async Task<AttemptOutcome> Execute(IAgentCallJournal? journal)
-        {
-            Interlocked.Increment(ref calls);
-            await release.Task;
-            return new AttemptOutcome { Status = AttemptStatus.Succeeded, Output = JsonValue.Create("x+s4"), CostUsd = 0.001m };
-        }
+        var agent = new GatedAgentCall("x+s4", 0.001m);
 
-        var first = recorder.ExecuteAsync(Request("k.1"), Execute);
-        var second = recorder.ExecuteAsync(Request("k.1"), Execute);
-        release.SetResult();
+        var first = recorder.ExecuteAsync(Request("k.1"), agent.ExecuteAsync);
+        var second = recorder.ExecuteAsync(Request("k.1"), agent.ExecuteAsync);
+        agent.Release();
         var results = await Task.WhenAll(first, second);
 
-        Assert.Equal(1, calls);
+        Assert.Equal(1, agent.Calls);
         Assert.All(results, r => Assert.Equal("x+s4", r.Outcome.Output!.GetValue<string>()));
         Assert.All(results, r => Assert.Equal(0.001m, r.Outcome.CostUsd));
         Assert.Single(results, r => r.FromRecord);
@@ -49,20 +42,31 @@ public sealed class ConcurrentDeliveryTests
     public async Task DifferentCallsOfOneStep_RunSideBySide()
     {
         var recorder = new AttemptRecorder(new InMemoryAttemptOutcomeStore());
-        var calls = 0;
-        var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        async Task<AttemptOutcome> Execute(IAgentCallJournal? journal)
-        {
-            Interlocked.Increment(ref calls);
-            await release.Task;
-            return new AttemptOutcome { Status = AttemptStatus.Succeeded, Output = JsonValue.Create("ok") };
-        }
+        var agent = new GatedAgentCall("ok");
 
-        var first = recorder.ExecuteAsync(Request("k.1"), Execute);
-        var second = recorder.ExecuteAsync(Request("k.2"), Execute);
-        release.SetResult();
+        var first = recorder.ExecuteAsync(Request("k.1"), agent.ExecuteAsync);
+        var second = recorder.ExecuteAsync(Request("k.2"), agent.ExecuteAsync);
+        agent.Release();
         await Task.WhenAll(first, second);
 
-        Assert.Equal(2, calls);
+        Assert.Equal(2, agent.Calls);
+    }
+
+    /// <summary>An agent call that counts itself and answers <paramref name="output"/> once released, so deliveries overlap.</summary>
+    private sealed class GatedAgentCall(string output, decimal costUsd = 0m)
+    {
+        private readonly TaskCompletionSource _release = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        private int _calls;
+
+        public int Calls => Volatile.Read(ref _calls);
+
+        public void Release() => _release.SetResult();
+
+        public async Task<AttemptOutcome> ExecuteAsync(IAgentCallJournal? journal)
+        {
+            Interlocked.Increment(ref _calls);
+            await _release.Task;
+            return new AttemptOutcome { Status = AttemptStatus.Succeeded, Output = JsonValue.Create(output), CostUsd = costUsd };
+        }
     }
 }
