@@ -38,8 +38,8 @@ internal static class RunTelemetry
     /// <param name="storedReason">The termination reason (the cancel request's) as Durable Task stored it.</param>
     internal static void Terminated(string instanceId, PipelineRunInput input, DateTimeOffset startedAt, DateTimeOffset terminatedAt, string? storedReason)
     {
-        var reason = Runs.RunSnapshotReader.TerminationReason(storedReason);
         if (input.IsSubPipeline == true) return;
+        var reason = Runs.RunSnapshotReader.TerminationReason(storedReason);
         var trace = new OrchestrationTrace(instanceId, input.RunKey, input.TraceParent, input.TraceState);
         var runSpan = trace.NewSpan("run", string.Empty);
         var result = new PipelineResult
